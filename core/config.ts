@@ -1,0 +1,29 @@
+/** Configuration comes in once, typed, and fails fast. The domain never reads process.env. */
+import { InvalidConfigError } from './errors';
+import type { PlannerConfig } from './planner';
+import { DEFAULT_PLANNER_CONFIG } from './planner';
+import type { RehydrationPolicy } from './schemas';
+import { REHYDRATION_POLICIES } from './schemas';
+
+export function parsePolicy(value: string): RehydrationPolicy {
+  if ((REHYDRATION_POLICIES as readonly string[]).includes(value)) return value as RehydrationPolicy;
+  throw new InvalidConfigError(`rehydration policy must be one of ${REHYDRATION_POLICIES.join(', ')}; got "${value}"`);
+}
+
+export function parseSeconds(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidConfigError(`${name} must be a number of seconds >= 0; got "${value}"`);
+  return n;
+}
+
+/** Reads REHYDRATION_POLICY, READINESS_DELAY_SECONDS and LATE_EVENT_GRACE_SECONDS, with defaults. */
+export function plannerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): PlannerConfig {
+  const policy = env['REHYDRATION_POLICY'];
+  const readiness = env['READINESS_DELAY_SECONDS'];
+  const grace = env['LATE_EVENT_GRACE_SECONDS'];
+  return {
+    defaultPolicy: policy ? parsePolicy(policy) : DEFAULT_PLANNER_CONFIG.defaultPolicy,
+    readinessDelaySeconds: readiness ? parseSeconds('READINESS_DELAY_SECONDS', readiness) : DEFAULT_PLANNER_CONFIG.readinessDelaySeconds,
+    lateEventGraceSeconds: grace ? parseSeconds('LATE_EVENT_GRACE_SECONDS', grace) : DEFAULT_PLANNER_CONFIG.lateEventGraceSeconds,
+  };
+}

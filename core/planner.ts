@@ -1,0 +1,156 @@
+/**
+ * The rehydration planner: from a return and the lineage, decide what to associate, or why not.
+ *
+ * Policies (DESIGN.md):
+ *  - `auto` (default): hide trailing disconnect-flow (survey) segments → FROM_SEGMENT at the last
+ *    non-survey segment; a session without a trailing survey → ENTIRE_PAST_SESSION from its initial contact.
+ *  - `entire-session`: ENTIRE_PAST_SESSION from the initial contact (Connect continues from the
+ *    most recently ended segment, surveys included).
+ *  - `from-segment`: FROM_SEGMENT at the contact the app named (`previousContactId`), else at the
+ *    session's last segment.
+ */
+import { PastSessionNotReadyError } from './errors';
+import type { RehydrationType } from './identifiers';
+import { deriveClientToken } from './identifiers';
+import type { Segment } from './lineage';
+import { isEnded, orderSession, segmentKind, sessionIdOf } from './lineage';
+import type { ReturnIntent } from './returns';
+import { endedSessions } from './returns';
+import type { RehydrationPolicy } from './schemas';
+
+export interface PlannerConfig {
+  readonly defaultPolicy: RehydrationPolicy;
+  /** Connect generates transcripts 30-60 s after a chat ends: wait this long after the last end. */
+  readonly readinessDelaySeconds: number;
+  /** Contact events arrive late and out of order: plan no earlier than this after detection. */
+  readonly lateEventGraceSeconds: number;
+}
+
+export const DEFAULT_PLANNER_CONFIG: PlannerConfig = {
+  defaultPolicy: 'auto',
+  readinessDelaySeconds: 60,
+  lateEventGraceSeconds: 5,
+};
+
+export interface ResumptionPlan {
+  readonly policy: RehydrationPolicy;
+  readonly rehydrationType: RehydrationType;
+  readonly sourceContactId: string;
+  readonly pastSessionId: string;
+  /** What Connect should answer as ContinuedFromContactId, given the lineage we know. */
+  readonly expectedContinuedFromContactId: string;
+  readonly clientToken: string;
+  readonly notBefore: string;
+}
+
+export type PlanDecision =
+  | { readonly action: 'associate'; readonly plan: ResumptionPlan }
+  | { readonly action: 'wait'; readonly notBefore: string }
+  | { readonly action: 'skip'; readonly reason: string };
+
+export interface PlanInput {
+  readonly intent: ReturnIntent;
+  /** The new chat's own segment, if its events have been recorded. */
+  readonly newContact?: Segment;
+  /** Segments that may hold the past session: the named contact's session, or the customer's. */
+  readonly candidates: readonly Segment[];
+  readonly now: Date;
+  readonly config: PlannerConfig;
+}
+
+/**
+ * Decides the plan. Throws PastSessionNotReadyError while the named past contact is unknown or
+ * its session has not ended (events may be late); the workflow retries that with backoff.
+ */
+export function planResumption(input: PlanInput): PlanDecision {
+  const { intent, newContact, config } = input;
+  if (newContact?.relatedContactId !== undefined) {
+    return { action: 'skip', reason: `contact ${intent.contactId} is already persistent (relatedContactId ${newContact.relatedContactId})` };
+  }
+  if (newContact?.channel !== undefined && newContact.channel !== 'CHAT') {
+    return { action: 'skip', reason: `contact ${intent.contactId} is ${newContact.channel}, persistent chat is chat-only` };
+  }
+  const past = findPastSession(input);
+  if ('skip' in past) return { action: 'skip', reason: past.skip };
+  const { sessionId, segments } = past;
+  const nonChat = segments.find((s) => s.channel !== undefined && s.channel !== 'CHAT');
+  if (nonChat) return { action: 'skip', reason: `past session ${sessionId} has a ${nonChat.channel} segment ${nonChat.contactId}` };
+
+  const lastEnd = maxTime(segments.map((s) => s.disconnectedAt ?? ''));
+  const notBefore = maxTime([
+    addSeconds(lastEnd, config.readinessDelaySeconds),
+    addSeconds(intent.detectedAt, config.lateEventGraceSeconds),
+  ]);
+  if (input.now.toISOString() < notBefore) return { action: 'wait', notBefore };
+
+  const policy = intent.policy ?? config.defaultPolicy;
+  const ordered = orderSession(segments);
+  const { rehydrationType, sourceContactId, expected } = chooseSource(policy, sessionId, ordered, intent.previousContactId);
+  return {
+    action: 'associate',
+    plan: {
+      policy,
+      rehydrationType,
+      sourceContactId,
+      pastSessionId: sessionId,
+      expectedContinuedFromContactId: expected,
+      clientToken: deriveClientToken({ instanceId: intent.instanceId, contactId: intent.contactId, rehydrationType, sourceContactId }),
+      notBefore,
+    },
+  };
+}
+
+function chooseSource(
+  policy: RehydrationPolicy,
+  sessionId: string,
+  ordered: readonly Segment[],
+  namedContactId: string | undefined,
+): { rehydrationType: RehydrationType; sourceContactId: string; expected: string } {
+  const lastEnded = [...ordered].sort((a, b) => (a.disconnectedAt ?? '').localeCompare(b.disconnectedAt ?? '')).at(-1);
+  const entire = { rehydrationType: 'ENTIRE_PAST_SESSION' as const, sourceContactId: sessionId, expected: lastEnded?.contactId ?? sessionId };
+  const fromSegment = (contactId: string) => ({ rehydrationType: 'FROM_SEGMENT' as const, sourceContactId: contactId, expected: contactId });
+  switch (policy) {
+    case 'entire-session':
+      return entire;
+    case 'from-segment': {
+      const named = namedContactId !== undefined && ordered.some((s) => s.contactId === namedContactId);
+      return fromSegment(named ? (namedContactId as string) : (ordered.at(-1)?.contactId ?? sessionId));
+    }
+    case 'auto': {
+      const lastAgentSegment = ordered.findLastIndex((s) => segmentKind(s) !== 'survey');
+      const hasTrailingSurvey = lastAgentSegment >= 0 && lastAgentSegment < ordered.length - 1;
+      return hasTrailingSurvey ? fromSegment((ordered[lastAgentSegment] as Segment).contactId) : entire;
+    }
+  }
+}
+
+type PastSession = { sessionId: string; segments: Segment[] } | { skip: string };
+
+function findPastSession({ intent, newContact, candidates }: PlanInput): PastSession {
+  const ownSession = newContact ? sessionIdOf(newContact) : intent.contactId;
+  if (intent.previousContactId !== undefined) {
+    const named = candidates.find((s) => s.contactId === intent.previousContactId);
+    if (!named) throw new PastSessionNotReadyError(`past contact ${intent.previousContactId} is not in the lineage yet`);
+    const sessionId = sessionIdOf(named);
+    if (sessionId === ownSession) return { skip: `past contact ${intent.previousContactId} is in the returning contact's own session` };
+    const segments = candidates.filter((s) => sessionIdOf(s) === sessionId);
+    const active = segments.find((s) => !isEnded(s));
+    if (active) throw new PastSessionNotReadyError(`past session ${sessionId} has not ended: segment ${active.contactId} is active`);
+    return { sessionId, segments };
+  }
+  const others = candidates.filter((s) => sessionIdOf(s) !== ownSession && s.contactId !== intent.contactId);
+  if (others.length === 0) return { skip: `customer ${intent.customerId ?? '?'} has no past session` };
+  const ended = endedSessions(others);
+  if (ended.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no ended past session yet`);
+  const latest = ended.sort((a, b) => maxTime(a.map((s) => s.disconnectedAt ?? '')).localeCompare(maxTime(b.map((s) => s.disconnectedAt ?? '')))).at(-1) as Segment[];
+  return { sessionId: sessionIdOf(latest[0] as Segment), segments: latest };
+}
+
+function maxTime(times: readonly string[]): string {
+  return times.reduce((a, b) => (a >= b ? a : b), '');
+}
+
+function addSeconds(iso: string, seconds: number): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? '' : new Date(ms + seconds * 1000).toISOString();
+}

@@ -1,0 +1,98 @@
+/**
+ * Event schemas at the edge. Connect's `detail` is camelCase; unknown fields are kept and ignored,
+ * as the Admin Guide asks consumers to do ("ignore newly added fields").
+ */
+import { z } from 'zod';
+import { CONNECT_EVENT_SOURCE, CONTACT_EVENT_DETAIL_TYPE, CUSTOMER_RETURNED_DETAIL_TYPE } from './constants';
+import { InvalidEventError } from './errors';
+
+const id = z.string().min(1).max(256);
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 timestamp');
+
+export const contactEventDetailSchema = z.looseObject({
+  eventType: z.string().min(1),
+  contactId: id,
+  channel: z.string().min(1),
+  instanceArn: z.string().regex(/^arn:aws[\w-]*:connect:[\w-]*:\d*:instance\/[^/]+$/, 'not a Connect instance ARN'),
+  initiationMethod: z.string().optional(),
+  initialContactId: id.optional(),
+  previousContactId: id.optional(),
+  relatedContactId: id.optional(),
+  customerId: z.string().min(1).max(128).optional(),
+  initiationTimestamp: isoTime.optional(),
+  disconnectTimestamp: isoTime.optional(),
+  agentInfo: z.looseObject({ agentArn: z.string().optional() }).optional(),
+});
+export type ContactEventDetail = z.infer<typeof contactEventDetailSchema>;
+
+const envelopeBase = {
+  version: z.string().optional(),
+  id: z.string().min(1),
+  account: z.string().optional(),
+  time: isoTime,
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+};
+
+export const contactEventSchema = z.looseObject({
+  ...envelopeBase,
+  source: z.literal(CONNECT_EVENT_SOURCE),
+  'detail-type': z.literal(CONTACT_EVENT_DETAIL_TYPE),
+  detail: contactEventDetailSchema,
+});
+export type ContactEvent = z.infer<typeof contactEventSchema>;
+
+export const REHYDRATION_POLICIES = ['auto', 'entire-session', 'from-segment'] as const;
+export type RehydrationPolicy = (typeof REHYDRATION_POLICIES)[number];
+
+export const customerReturnedDetailSchema = z
+  .looseObject({
+    instanceId: z.string().min(1).max(100),
+    contactId: id,
+    previousContactId: id.optional(),
+    customerId: z.string().min(1).max(128).optional(),
+    rehydration: z.enum(REHYDRATION_POLICIES).optional(),
+  })
+  .refine((d) => d.previousContactId !== undefined || d.customerId !== undefined, {
+    message: 'needs previousContactId or customerId',
+  })
+  .refine((d) => d.previousContactId !== d.contactId, { message: 'previousContactId equals contactId' });
+export type CustomerReturnedDetail = z.infer<typeof customerReturnedDetailSchema>;
+
+export const customerReturnedEventSchema = z.looseObject({
+  ...envelopeBase,
+  source: z.string().min(1),
+  'detail-type': z.literal(CUSTOMER_RETURNED_DETAIL_TYPE),
+  detail: customerReturnedDetailSchema,
+});
+export type CustomerReturnedEvent = z.infer<typeof customerReturnedEventSchema>;
+
+export type ChatlineInputEvent =
+  | { kind: 'contact'; event: ContactEvent }
+  | { kind: 'returned'; event: CustomerReturnedEvent };
+
+/** Parses an EventBridge envelope into one of the two inputs, or throws InvalidEventError. */
+export function parseInputEvent(raw: unknown): ChatlineInputEvent {
+  const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
+  if (detailType === CONTACT_EVENT_DETAIL_TYPE) return { kind: 'contact', event: parseWith(contactEventSchema, raw) };
+  if (detailType === CUSTOMER_RETURNED_DETAIL_TYPE) {
+    return { kind: 'returned', event: parseWith(customerReturnedEventSchema, raw) };
+  }
+  throw new InvalidEventError(
+    `unsupported detail-type ${JSON.stringify(detailType)}: expected "${CONTACT_EVENT_DETAIL_TYPE}" or "${CUSTOMER_RETURNED_DETAIL_TYPE}"`,
+  );
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+  throw new InvalidEventError(issues.join('; '), { cause: result.error });
+}
+
+/** `arn:aws:connect:<region>:<account>:instance/<id>` → `<id>`. */
+export function instanceIdFromArn(instanceArn: string): string {
+  const id = instanceArn.split('/')[1];
+  if (!id) throw new InvalidEventError(`not a Connect instance ARN: ${instanceArn}`);
+  return id;
+}

@@ -1,0 +1,212 @@
+/**
+ * The three workflow steps, as domain functions over the store port. Handlers (Lambda or the local
+ * engine) are thin adapters over these; nothing here knows about AWS, files or HTTP.
+ */
+import { RESUMPTION_DETAIL_TYPES } from './constants';
+import { InvalidEventError } from './errors';
+import { contactEventKey, resumeExecutionName } from './identifiers';
+import type { Outcome, Resumption } from './ledger';
+import { applyOutcome } from './ledger';
+import type { Segment } from './lineage';
+import { compact, mergeSegments, segmentFromEvent, sessionIdOf } from './lineage';
+import type { PlanDecision, PlannerConfig } from './planner';
+import { planResumption } from './planner';
+import type { ReturnIntent } from './returns';
+import { detectsReturn, mergeIntents } from './returns';
+import { parseInputEvent } from './schemas';
+import type { ChatlineStore } from './store';
+import { updateVersioned } from './store';
+
+export interface Deps {
+  readonly store: ChatlineStore;
+  readonly now: () => Date;
+}
+
+export interface ResumeTarget {
+  readonly instanceId: string;
+  readonly contactId: string;
+}
+
+export interface RecordResult {
+  readonly outcome: 'recorded' | 'duplicate';
+  /** Present when this event means a customer came back: start resume-chat with this name and input. */
+  readonly resume?: { readonly name: string; readonly input: ResumeTarget };
+}
+
+/** RecordContactEvent: validate, merge into the lineage log, detect a return. */
+export async function recordContactEvent(deps: Deps, raw: unknown, origin?: string): Promise<RecordResult> {
+  const at = deps.now().toISOString();
+  let input;
+  try {
+    input = parseInputEvent(raw);
+  } catch (err) {
+    if (err instanceof InvalidEventError) {
+      await deps.store.putRejected(compact({ receivedAt: at, reason: err.reason, event: raw, origin }));
+    }
+    throw err;
+  }
+  if (input.kind === 'returned') {
+    const d = input.event.detail;
+    const intent: ReturnIntent = compact({
+      instanceId: d.instanceId,
+      contactId: d.contactId,
+      via: 'app' as const,
+      previousContactId: d.previousContactId,
+      customerId: d.customerId,
+      policy: d.rehydration,
+      detectedAt: at,
+    });
+    const first = await deps.store.markProcessed(`event/${input.event.id}`, at);
+    await upsertIntent(deps.store, intent);
+    return resumeResult(first ? 'recorded' : 'duplicate', intent);
+  }
+  const event = input.event;
+  const segment = await upsertSegment(deps.store, segmentFromEvent(event));
+  const first = await deps.store.markProcessed(
+    contactEventKey(segment.instanceId, segment.contactId, event.detail.eventType, event.id),
+    at,
+  );
+  const outcome = first ? 'recorded' : 'duplicate';
+  if (segment.customerId === undefined) return { outcome };
+  const customerSegments = await deps.store.listCustomerSegments(segment.instanceId, segment.customerId);
+  if (!detectsReturn(segment, event.detail.eventType, customerSegments)) return { outcome };
+  const intent: ReturnIntent = {
+    instanceId: segment.instanceId,
+    contactId: segment.contactId,
+    via: 'auto',
+    customerId: segment.customerId,
+    detectedAt: at,
+  };
+  await upsertIntent(deps.store, intent);
+  return resumeResult(outcome, intent);
+}
+
+function resumeResult(outcome: RecordResult['outcome'], t: ResumeTarget): RecordResult {
+  return { outcome, resume: { name: resumeExecutionName(t.instanceId, t.contactId), input: { instanceId: t.instanceId, contactId: t.contactId } } };
+}
+
+export async function upsertSegment(store: ChatlineStore, segment: Segment): Promise<Segment> {
+  const merged = await updateVersioned(
+    () => store.getSegment(segment.instanceId, segment.contactId),
+    (value, version) => store.putSegment(value, version),
+    (current) => {
+      const next = current ? mergeSegments(current, segment) : segment;
+      return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+    },
+  );
+  return merged ?? segment;
+}
+
+async function upsertIntent(store: ChatlineStore, intent: ReturnIntent): Promise<void> {
+  await updateVersioned(
+    () => store.getIntent(intent.instanceId, intent.contactId),
+    (value, version) => store.putIntent(value, version),
+    (current) => {
+      const next = current ? mergeIntents(current, intent) : intent;
+      return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+    },
+  );
+}
+
+export type PlanStepResult = ResumeTarget & {
+  readonly plan: PlanDecision | { readonly action: 'done'; readonly status: Resumption['status'] };
+};
+
+/**
+ * PlanResumption: reuse the stored plan if there is one; otherwise plan and store it once, with
+ * a conditional write, so every retry and every duplicate execution sends the same ClientToken.
+ */
+export async function planStep(deps: Deps & { config: PlannerConfig }, target: ResumeTarget): Promise<PlanStepResult> {
+  const { store } = deps;
+  const existing = await store.getResumption(target.instanceId, target.contactId);
+  if (existing) return { ...target, plan: fromLedger(existing.value) };
+  const intent = (await store.getIntent(target.instanceId, target.contactId))?.value;
+  if (!intent) return { ...target, plan: { action: 'skip', reason: `no return was recorded for contact ${target.contactId}` } };
+  const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
+  const candidates = await candidatesFor(store, intent);
+  const decision = planResumption(compact({ intent, newContact, candidates, now: deps.now(), config: deps.config }));
+  if (decision.action !== 'associate') return { ...target, plan: decision };
+  const stored = await updateVersioned(
+    () => store.getResumption(target.instanceId, target.contactId),
+    (value, version) => store.putResumption(value, version),
+    (current) => (current ? undefined : applyOutcome(target, undefined, { status: 'PLANNED', plan: decision.plan, via: intent.via }, deps.now())),
+  );
+  return { ...target, plan: stored ? fromLedger(stored) : decision };
+}
+
+function fromLedger(r: Resumption): PlanStepResult['plan'] {
+  return r.status === 'PLANNED' && r.plan ? { action: 'associate', plan: r.plan } : { action: 'done', status: r.status };
+}
+
+async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promise<Segment[]> {
+  if (intent.previousContactId !== undefined) {
+    const named = (await store.getSegment(intent.instanceId, intent.previousContactId))?.value;
+    return named ? store.listSessionSegments(intent.instanceId, sessionIdOf(named)) : [];
+  }
+  return intent.customerId === undefined ? [] : store.listCustomerSegments(intent.instanceId, intent.customerId);
+}
+
+export interface OutcomeInput extends ResumeTarget {
+  readonly outcome: 'ASSOCIATED' | 'FAILED' | 'SKIPPED';
+  readonly continuedFromContactId?: string;
+  /** Step Functions error output: `{ Error, Cause }`, or a plain reason. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+  readonly reason?: string;
+}
+
+export interface OutcomeResult {
+  readonly detailType: string;
+  readonly detail: Resumption;
+}
+
+/** RecordOutcome: the ledger transition, plus the continuation edge in the lineage on success. */
+export async function recordOutcome(deps: Deps, input: OutcomeInput): Promise<OutcomeResult> {
+  const { store } = deps;
+  const target = { instanceId: input.instanceId, contactId: input.contactId };
+  const reason = input.reason ?? describeError(input.error);
+  const outcome: Outcome =
+    input.outcome === 'ASSOCIATED'
+      ? compact({ status: 'ASSOCIATED' as const, continuedFromContactId: input.continuedFromContactId })
+      : { status: input.outcome, reason };
+  const record = await updateVersioned(
+    () => store.getResumption(input.instanceId, input.contactId),
+    (value, version) => store.putResumption(value, version),
+    (current) => {
+      const next = applyOutcome(target, current, outcome, deps.now());
+      return next === current ? undefined : next;
+    },
+  );
+  if (input.outcome === 'ASSOCIATED' && input.continuedFromContactId !== undefined) {
+    await upsertSegment(store, {
+      ...target,
+      channel: 'CHAT',
+      relatedContactId: input.continuedFromContactId,
+      eventTypes: [],
+    });
+  }
+  const detail = record ?? (await store.getResumption(input.instanceId, input.contactId))?.value;
+  if (!detail) throw new Error(`resumption ${input.instanceId}/${input.contactId} vanished`);
+  return { detailType: RESUMPTION_DETAIL_TYPES[input.outcome], detail };
+}
+
+function describeError(error: OutcomeInput['error']): string {
+  if (!error) return 'unknown';
+  const cause = parseCause(error.Cause);
+  return [error.Error, cause].filter(Boolean).join(': ');
+}
+
+/** Step Functions wraps a task's error message in a JSON Cause; show the message itself. */
+function parseCause(cause: string | undefined): string | undefined {
+  if (cause === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === 'object') {
+      const o = parsed as Record<string, unknown>;
+      const msg = o['errorMessage'] ?? o['message'] ?? o['Message'];
+      if (typeof msg === 'string') return msg;
+    }
+  } catch {
+    /* not JSON: use it as it is */
+  }
+  return cause;
+}

@@ -1,0 +1,37 @@
+/**
+ * The three Task handlers as factories over injected dependencies. The Lambda entry points
+ * (handlers/lambda/*.ts) and the local engine both build them from here, so the code a workflow
+ * runs is the same on AWS and on a laptop.
+ */
+import type { PlannerConfig } from '../core/planner';
+import type { ChatlineStore } from '../core/store';
+import type { OutcomeInput, OutcomeResult, PlanStepResult, RecordResult, ResumeTarget } from '../core/use-cases';
+import { planStep, recordContactEvent, recordOutcome } from '../core/use-cases';
+
+export interface StepDeps {
+  readonly store: ChatlineStore;
+  readonly config: PlannerConfig;
+  readonly now?: () => Date;
+}
+
+export interface Steps {
+  recordContactEvent(event: unknown): Promise<RecordResult>;
+  planResumption(input: ResumeTarget): Promise<PlanStepResult>;
+  recordOutcome(input: OutcomeInput): Promise<OutcomeResult>;
+}
+
+export function createSteps({ store, config, now = () => new Date() }: StepDeps): Steps {
+  const deps = { store, now };
+  return {
+    recordContactEvent: (event) => recordContactEvent(deps, event),
+    planResumption: (input) => planStep({ ...deps, config }, input),
+    recordOutcome: (input) => recordOutcome(deps, input),
+  };
+}
+
+/** The function names each step has, locally and in the CDK stack. */
+export const STEP_FUNCTION_NAMES = {
+  recordContactEvent: 'chatline-record-contact-event',
+  planResumption: 'chatline-plan-resumption',
+  recordOutcome: 'chatline-record-outcome',
+} as const satisfies Record<keyof Steps, string>;

@@ -1,0 +1,153 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL, synchronous=NORMAL). Conditional
+ * writes are `INSERT ... ON CONFLICT DO NOTHING` and `UPDATE ... WHERE version = ?`, the local
+ * equivalents of DynamoDB's conditional puts; a lost race throws ConcurrentUpdateError.
+ */
+import Database from 'better-sqlite3';
+import { ConcurrentUpdateError } from '../../core/errors';
+import type { Resumption } from '../../core/ledger';
+import type { Segment } from '../../core/lineage';
+import { sessionIdOf } from '../../core/lineage';
+import type { ReturnIntent } from '../../core/returns';
+import type { ChatlineStore, RejectedEvent, Versioned } from '../../core/store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS processed_events (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rejected_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, reason TEXT NOT NULL, origin TEXT, event TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS segments (
+  instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, session_id TEXT NOT NULL, customer_id TEXT,
+  version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (instance_id, contact_id));
+CREATE INDEX IF NOT EXISTS segments_by_session ON segments (instance_id, session_id);
+CREATE INDEX IF NOT EXISTS segments_by_customer ON segments (instance_id, customer_id);
+CREATE TABLE IF NOT EXISTS return_intents (
+  instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (instance_id, contact_id));
+CREATE TABLE IF NOT EXISTS resumptions (
+  instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,
+  body TEXT NOT NULL, PRIMARY KEY (instance_id, contact_id));
+`;
+
+type Row = { version: number; body: string };
+
+export class SqliteStore implements ChatlineStore {
+  readonly db: Database.Database;
+
+  /** `path` is a file, or ':memory:' for tests that need no file. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async markProcessed(key: string, at: string): Promise<boolean> {
+    return this.db.prepare('INSERT INTO processed_events (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, at).changes === 1;
+  }
+
+  async putRejected(r: RejectedEvent): Promise<void> {
+    this.db
+      .prepare('INSERT INTO rejected_events (received_at, reason, origin, event) VALUES (?, ?, ?, ?)')
+      .run(r.receivedAt, r.reason, r.origin ?? null, JSON.stringify(r.event ?? null));
+  }
+
+  async listRejected(): Promise<RejectedEvent[]> {
+    const rows = this.db.prepare('SELECT received_at, reason, origin, event FROM rejected_events ORDER BY id').all() as {
+      received_at: string; reason: string; origin: string | null; event: string;
+    }[];
+    return rows.map((r) => ({
+      receivedAt: r.received_at,
+      reason: r.reason,
+      event: JSON.parse(r.event) as unknown,
+      ...(r.origin === null ? {} : { origin: r.origin }),
+    }));
+  }
+
+  async getSegment(instanceId: string, contactId: string): Promise<Versioned<Segment> | undefined> {
+    return this.get<Segment>('segments', instanceId, contactId);
+  }
+
+  async putSegment(segment: Segment, expectedVersion: number): Promise<void> {
+    this.put('segments', segment, expectedVersion, {
+      session_id: sessionIdOf(segment),
+      customer_id: segment.customerId ?? null,
+    });
+  }
+
+  async listSessionSegments(instanceId: string, sessionId: string): Promise<Segment[]> {
+    return this.list<Segment>('SELECT body FROM segments WHERE instance_id = ? AND session_id = ? ORDER BY contact_id', instanceId, sessionId);
+  }
+
+  async listCustomerSegments(instanceId: string, customerId: string): Promise<Segment[]> {
+    return this.list<Segment>('SELECT body FROM segments WHERE instance_id = ? AND customer_id = ? ORDER BY contact_id', instanceId, customerId);
+  }
+
+  async listSegments(): Promise<Segment[]> {
+    return this.list<Segment>('SELECT body FROM segments ORDER BY instance_id, session_id, contact_id');
+  }
+
+  async getIntent(instanceId: string, contactId: string): Promise<Versioned<ReturnIntent> | undefined> {
+    return this.get<ReturnIntent>('return_intents', instanceId, contactId);
+  }
+
+  async putIntent(intent: ReturnIntent, expectedVersion: number): Promise<void> {
+    this.put('return_intents', intent, expectedVersion, {});
+  }
+
+  async getResumption(instanceId: string, contactId: string): Promise<Versioned<Resumption> | undefined> {
+    return this.get<Resumption>('resumptions', instanceId, contactId);
+  }
+
+  async putResumption(resumption: Resumption, expectedVersion: number): Promise<void> {
+    this.put('resumptions', resumption, expectedVersion, { status: resumption.status });
+  }
+
+  async listResumptions(): Promise<Resumption[]> {
+    return this.list<Resumption>('SELECT body FROM resumptions ORDER BY instance_id, contact_id');
+  }
+
+  private get<T>(table: string, instanceId: string, contactId: string): Versioned<T> | undefined {
+    const row = this.db
+      .prepare(`SELECT version, body FROM ${table} WHERE instance_id = ? AND contact_id = ?`)
+      .get(instanceId, contactId) as Row | undefined;
+    return row ? { value: JSON.parse(row.body) as T, version: row.version } : undefined;
+  }
+
+  private list<T>(sql: string, ...params: string[]): T[] {
+    return (this.db.prepare(sql).all(...params) as { body: string }[]).map((r) => JSON.parse(r.body) as T);
+  }
+
+  /** Conditional write: insert when expectedVersion is 0, else update only that version. */
+  private put(
+    table: string,
+    item: { instanceId: string; contactId: string },
+    expectedVersion: number,
+    columns: Record<string, string | null>,
+  ): void {
+    const names = Object.keys(columns);
+    const values = Object.values(columns);
+    const body = JSON.stringify(item);
+    const changes =
+      expectedVersion === 0
+        ? this.db
+            .prepare(
+              `INSERT INTO ${table} (instance_id, contact_id, version, body${names.map((n) => `, ${n}`).join('')})
+               VALUES (?, ?, 1, ?${names.map(() => ', ?').join('')}) ON CONFLICT DO NOTHING`,
+            )
+            .run(item.instanceId, item.contactId, body, ...values).changes
+        : this.db
+            .prepare(
+              `UPDATE ${table} SET version = version + 1, body = ?${names.map((n) => `, ${n} = ?`).join('')}
+               WHERE instance_id = ? AND contact_id = ? AND version = ?`,
+            )
+            .run(body, ...values, item.instanceId, item.contactId, expectedVersion).changes;
+    if (changes !== 1) {
+      throw new ConcurrentUpdateError(`${table} ${item.instanceId}/${item.contactId}: version ${expectedVersion} is no longer current`);
+    }
+  }
+}
