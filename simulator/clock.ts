@@ -1,0 +1,32 @@
+/** Clocks: the simulator and the traffic generator read time through one of these. */
+
+export interface Clock {
+  now(): number;
+  /** Resolve once now() >= ms. */
+  sleepUntil(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleepUntil: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - Date.now()))),
+};
+
+/** Time that moves only when told to (tests, fast seeded runs). */
+export class VirtualClock implements Clock {
+  private t: number;
+
+  constructor(startMs = Date.UTC(2024, 4, 1, 10, 0, 0)) {
+    this.t = startMs;
+  }
+
+  readonly now = (): number => this.t;
+
+  advance(ms: number): number {
+    this.t += ms;
+    return this.t;
+  }
+
+  async sleepUntil(ms: number): Promise<void> {
+    if (ms > this.t) this.t = ms;
+  }
+}
