@@ -210,3 +210,12 @@ function parseCause(cause: string | undefined): string | undefined {
   }
   return cause;
 }
+
+/** Counts one CreatePersistentContactAssociation call against the contact's ledger record. */
+export async function countAssociationAttempt(deps: Deps, target: ResumeTarget): Promise<void> {
+  await updateVersioned(
+    () => deps.store.getResumption(target.instanceId, target.contactId),
+    (value, version) => deps.store.putResumption(value, version),
+    (current) => (current ? { ...current, attempts: current.attempts + 1, updatedAt: deps.now().toISOString() } : undefined),
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * chatline — the command line.
+ *   chatline demo [--json]                 play the seed story on a throwaway local stack
+ *   chatline replay <events.jsonl> [--db PATH] [--json]
+ *   chatline dev [--port N] [--db PATH]    the local stack + the seed story, kept running (npm start)
+ * Exit codes: 0 ok; 1 a use case not as expected, or a replay with rejected lines; 2 bad usage or input.
+ */
+import './quiet-warnings';
+import { Command } from 'commander';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startLocalStack } from '../local/stack';
+import type { LocalStackOptions } from '../local/stack';
+import { runDemo } from './demo';
+import type { DemoResult } from './demo';
+import { progress, table } from './output';
+import { replayLines } from './replay';
+import type { ReplayReport } from './replay';
+
+/** The demo compresses Connect's 30-60 s transcript delay to 1 s, on both sides. */
+const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
+  planner: { readinessDelaySeconds: 1, lateEventGraceSeconds: 1 },
+  simulator: { transcriptReadySeconds: 1 },
+};
+
+function freshDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'chatline-')), 'chatline.db');
+}
+
+function printDemo(result: DemoResult, json: boolean): void {
+  if (json) {
+    const { contacts, useCases } = result;
+    const out = useCases.map(({ useCase, rehydrationType, sourceContactId, continuedFromContactId, visibleTranscript, asExpected }) => ({
+      useCase, rehydrationType, sourceContactId, continuedFromContactId, visibleTranscript, asExpected,
+    }));
+    process.stdout.write(`${JSON.stringify({ contacts, useCases: out })}\n`);
+    return;
+  }
+  const name = (id: string | undefined): string =>
+    Object.entries(result.contacts).find(([, v]) => v === id)?.[0] ?? (id ?? '');
+  process.stdout.write(`${table(['segment', 'contact id'], Object.entries(result.contacts))}\n`);
+  process.stdout.write(
+    `${table(
+      ['use case', 'rehydration', 'source', 'continued from', 'visible transcript', 'as expected'],
+      result.useCases.map((u) => [u.useCase, u.rehydrationType, name(u.sourceContactId), name(u.continuedFromContactId), u.visibleTranscript.map(name).join(', '), u.asExpected ? 'yes' : 'NO']),
+    )}\n`,
+  );
+}
+
+function printReplay(report: ReplayReport, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const e = report.events;
+  process.stdout.write(`events: ${e.received} received, ${e.accepted} accepted, ${e.duplicates} duplicates, ${e.rejected.length} rejected\n`);
+  if (e.rejected.length > 0) process.stdout.write(`${table(['line', 'rejected because'], e.rejected.map((r) => [r.line, r.reason]))}\n`);
+  process.stdout.write(
+    `${table(['session', 'customer', 'segments (kind)', 'continued from'], report.sessions.map((s) => [s.initialContactId, s.customerId, s.segments.map((g) => `${g.contactId} (${g.kind})`).join(' → '), s.continuedFrom]))}\n`,
+  );
+  process.stdout.write(
+    `${table(['contact', 'status', 'rehydration', 'source', 'continued from', 'attempts', 'reason'], report.resumptions.map((r) => [r.contactId, r.status, r.rehydrationType, r.sourceContactId, r.continuedFromContactId, r.attempts, r.reason]))}\n`,
+  );
+}
+
+const program = new Command()
+  .name('chatline')
+  .description('Resume Amazon Connect chats exactly once, with their lineage. Local stack, demo and replay.')
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('play the seed story (C1 → transfer C2 → survey C3, two returns) on a throwaway local stack')
+  .option('--json', 'print JSON for machines')
+  .option('--db <path>', 'SQLite file to keep (default: a fresh temporary file)')
+  .option('--record <file>', 'also write every event chatline rules received, one JSON per line (replayable)')
+  .action(async (opts: { json?: boolean; db?: string; record?: string }) => {
+    const stack = await startLocalStack({ dbPath: opts.db ?? freshDb(), ...DEMO_TIMING });
+    const record = opts.record;
+    if (record) {
+      writeFileSync(record, '');
+      stack.bus.observe((event, rules) => rules.length > 0 && appendFileSync(record, `${JSON.stringify(event)}\n`));
+    }
+    try {
+      const result = await runDemo(stack, progress(!opts.json));
+      printDemo(result, Boolean(opts.json));
+      process.exitCode = result.useCases.every((u) => u.asExpected) ? 0 : 1;
+    } finally {
+      await stack.close();
+    }
+  });
+
+program
+  .command('replay')
+  .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows')
+  .argument('<events.jsonl>', 'the recorded events')
+  .option('--db <path>', 'SQLite file (default: a fresh temporary file)')
+  .option('--grace <seconds>', 'late-event grace before a return is planned', '1')
+  .option('--json', 'print JSON for machines')
+  .action(async (file: string, opts: { db?: string; grace: string; json?: boolean }) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      process.stderr.write(`chatline replay: cannot read ${file}: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const stack = await startLocalStack({
+      dbPath: opts.db ?? freshDb(),
+      planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: Number(opts.grace) },
+      simulator: { transcriptReadySeconds: 0 },
+    });
+    try {
+      const say = progress(!opts.json && process.stderr.isTTY);
+      const report = await replayLines(stack, text, (done, total) => say(`replayed ${done}/${total}`));
+      printReplay(report, Boolean(opts.json));
+      process.exitCode = report.events.rejected.length > 0 ? 1 : 0;
+    } finally {
+      await stack.close();
+    }
+  });
+
+program
+  .command('dev')
+  .description('run the local stack on 127.0.0.1, play the seed story, and keep running (what npm start runs)')
+  .option('--port <n>', 'port of the loopback endpoint', '4599')
+  .option('--db <path>', 'SQLite file', '.chatline/chatline.db')
+  .action(async (opts: { port: string; db: string }) => {
+    mkdirSync(dirname(opts.db), { recursive: true });
+    const stack = await startLocalStack({ dbPath: opts.db, port: Number(opts.port), ...DEMO_TIMING });
+    process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);
+    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n\n`);
+    const result = await runDemo(stack, progress(true));
+    printDemo(result, false);
+    process.stdout.write(result.useCases.every((u) => u.asExpected) ? 'Both use cases as expected.\n' : 'A use case was NOT as expected.\n');
+    process.stdout.write('The stack keeps running; Ctrl-C to stop.\n');
+    const stop = async (): Promise<void> => {
+      await stack.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`chatline: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

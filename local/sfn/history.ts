@@ -1,0 +1,76 @@
+/**
+ * Local execution history in Step Functions' own vocabulary (GetExecutionHistory event types),
+ * translated from aws-local-stepfunctions' event log.
+ */
+export interface HistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: string;
+  readonly type: string;
+  readonly details: Record<string, unknown>;
+}
+
+interface LibEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+  retry?: { attempt: number };
+}
+
+export class HistoryRecorder {
+  readonly events: HistoryEvent[] = [];
+
+  add(type: string, timestamp: number, details: Record<string, unknown>): void {
+    const id = this.events.length + 1;
+    this.events.push({ id, previousEventId: id - 1, timestamp: new Date(timestamp).toISOString(), type, details });
+  }
+
+  /** Maps one library event to the Step Functions events it stands for. */
+  record(e: LibEvent): void {
+    const s = e.state;
+    switch (e.type) {
+      case 'ExecutionStarted':
+        return this.add('ExecutionStarted', e.timestamp, { input: json(e.input) });
+      case 'ExecutionSucceeded':
+        return this.add('ExecutionSucceeded', e.timestamp, { output: json(e.output) });
+      case 'ExecutionFailed':
+        return this.add('ExecutionFailed', e.timestamp, { error: e.Error, cause: cause(e.Cause) });
+      case 'ExecutionAborted':
+        return this.add('ExecutionAborted', e.timestamp, {});
+      case 'ExecutionTimeout':
+        return this.add('ExecutionTimedOut', e.timestamp, {});
+      case 'StateEntered':
+        if (!s) return;
+        this.add(`${s.type}StateEntered`, e.timestamp, { name: s.name, input: json(s.input) });
+        if (s.type === 'Task') this.add('TaskScheduled', e.timestamp, { name: s.name });
+        return;
+      case 'StateExited':
+        if (!s) return;
+        if (s.type === 'Task') this.add('TaskSucceeded', e.timestamp, { name: s.name, output: json(s.output) });
+        return this.add(`${s.type}StateExited`, e.timestamp, { name: s.name, output: json(s.output) });
+      case 'StateFailed':
+        if (!s) return;
+        return this.add(s.type === 'Task' ? 'TaskFailed' : `${s.type}StateFailed`, e.timestamp, { name: s.name, error: e.Error, cause: cause(e.Cause) });
+      case 'StateRetried':
+        if (!s) return;
+        // The failure itself was already recorded from StateFailed: a retry is a new TaskScheduled.
+        return this.add('TaskScheduled', e.timestamp, { name: s.name, retryAttempt: e.retry?.attempt });
+      case 'StateCaught':
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+function json(v: unknown): string {
+  return JSON.stringify(v ?? null);
+}
+
+function cause(c: unknown): string {
+  return typeof c === 'string' ? c : c instanceof Error ? c.message : JSON.stringify(c ?? null);
+}

@@ -1,0 +1,101 @@
+/**
+ * Binds each Task state of a definition to a local function, by its Resource:
+ *  - arn:aws:states:::lambda:invoke          → the step handler named by FunctionName, in-process
+ *  - arn:aws:states:::aws-sdk:connect:<api>  → the real @aws-sdk/client-connect over HTTP
+ *  - arn:aws:states:::states:startExecution  → the local Step Functions engine
+ *  - arn:aws:states:::events:putEvents       → the local event bus
+ * Errors keep the names Step Functions gives them (`Connect.ThrottlingException`,
+ * `StepFunctions.ExecutionAlreadyExistsException`, a Lambda error's own name), so the same
+ * Retry/Catch blocks fire locally and on AWS.
+ */
+import * as connect from '@aws-sdk/client-connect';
+import type { ConnectClient } from '@aws-sdk/client-connect';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type TaskFn = (input: JsonValue) => Promise<JsonValue>;
+
+export interface TaskBackends {
+  /** Step handlers by function ARN (or name). */
+  readonly lambdas: ReadonlyMap<string, (payload: unknown) => Promise<unknown>>;
+  readonly connect: ConnectClient;
+  startExecution(input: { StateMachineArn: string; Name?: string; Input?: unknown }): Promise<{ ExecutionArn: string; StartDate: string }>;
+  putEvents(entries: Record<string, unknown>[]): Promise<{ Entries: Record<string, unknown>[]; FailedEntryCount: number }>;
+  /** Called before every Connect call a task makes (the runtime counts association attempts). */
+  onConnectCall?: (api: string, params: Record<string, unknown>) => Promise<void> | void;
+}
+
+interface TaskState {
+  Type: string;
+  Resource?: string;
+}
+
+export class TaskError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
+
+export function bindTasks(definition: { States: Record<string, TaskState> }, backends: TaskBackends): Record<string, TaskFn> {
+  const bound: Record<string, TaskFn> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task' || !state.Resource) continue;
+    bound[name] = bindResource(state.Resource, backends, name);
+  }
+  return bound;
+}
+
+function bindResource(resource: string, backends: TaskBackends, stateName: string): TaskFn {
+  if (resource === 'arn:aws:states:::lambda:invoke') {
+    return async (input) => {
+      const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+      const fn = backends.lambdas.get(FunctionName);
+      if (!fn) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${FunctionName}`);
+      return { StatusCode: 200, Payload: toJson(await fn(Payload)) };
+    };
+  }
+  if (resource === 'arn:aws:states:::states:startExecution') {
+    return async (input) => toJson(await backends.startExecution(input as { StateMachineArn: string; Name?: string; Input?: unknown }));
+  }
+  if (resource === 'arn:aws:states:::events:putEvents') {
+    return async (input) => {
+      const entries = ((input as { Entries: Record<string, unknown>[] }).Entries ?? []).map((e) => ({
+        ...e,
+        Detail: typeof e['Detail'] === 'string' ? e['Detail'] : JSON.stringify(e['Detail'] ?? {}),
+      }));
+      return toJson(await backends.putEvents(entries));
+    };
+  }
+  if (resource.startsWith(`${SDK_PREFIX}connect:`)) return bindConnect(resource.slice(`${SDK_PREFIX}connect:`.length), backends);
+  throw new Error(`state ${stateName}: the local engine has no binding for Resource ${resource}`);
+}
+
+function bindConnect(api: string, backends: TaskBackends): TaskFn {
+  const commandName = `${api.charAt(0).toUpperCase()}${api.slice(1)}Command`;
+  const Command = (connect as unknown as Record<string, new (input: unknown) => unknown>)[commandName];
+  if (!Command) throw new Error(`@aws-sdk/client-connect has no ${commandName} (from aws-sdk:connect:${api})`);
+  return async (input) => {
+    const params = input as Record<string, unknown>;
+    await backends.onConnectCall?.(api, params);
+    try {
+      const output = (await backends.connect.send(new Command(params) as never)) as unknown as Record<string, unknown>;
+      const { $metadata: _metadata, ...rest } = output;
+      return toJson(rest);
+    } catch (err) {
+      throw asStepFunctionsError('Connect', err);
+    }
+  };
+}
+
+/** Step Functions names SDK-integration errors `<Service>.<ExceptionName>`; transport failures are SdkClientException. */
+export function asStepFunctionsError(service: string, err: unknown): TaskError {
+  const e = err as { name?: string; message?: string; $metadata?: unknown };
+  const name = e.$metadata !== undefined && e.name ? e.name : 'SdkClientException';
+  return new TaskError(`${service}.${name}`, e.message ?? String(err));
+}
+
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}

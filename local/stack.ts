@@ -1,0 +1,133 @@
+/**
+ * The embedded default, assembled: one loopback HTTP endpoint (the Connect simulator's routes),
+ * the SQLite store, the local bus with the CDK rule patterns, and the two workflow files run by
+ * the local engine with their Task states bound to the same step handlers Lambda runs.
+ */
+import './polyfills';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
+import type { PlannerConfig } from '../core/planner';
+import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
+import { countAssociationAttempt } from '../core/use-cases';
+import { createSteps, STEP_FUNCTION_NAMES } from '../handlers/steps';
+import type { Steps } from '../handlers/steps';
+import type { SimulatorOptions } from '../simulator';
+import { ConnectSimulator } from '../simulator';
+import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
+import { chatlineRules } from '../workflows/event-patterns';
+import type { EventEnvelope } from './bus';
+import { LocalEventBus } from './bus';
+import { LocalStepFunctions } from './sfn/runner';
+import { bindTasks } from './sfn/task-bindings';
+import type { TaskBackends } from './sfn/task-bindings';
+import { SqliteStore } from './store/sqlite-store';
+
+export interface LocalStackOptions {
+  /** SQLite file (':memory:' for throwaway runs). */
+  readonly dbPath: string;
+  /** Loopback port for the endpoint; 0 picks a free one. */
+  readonly port?: number;
+  readonly planner?: Partial<PlannerConfig>;
+  /** Scales every Retry interval of the workflow files (tests use 0.001); 1 = real timing. */
+  readonly retryTimeScale?: number;
+  readonly simulator?: Omit<SimulatorOptions, 'publish' | 'eventsEndpoint'>;
+  readonly returnEventSource?: string;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly store: SqliteStore;
+  readonly simulator: ConnectSimulator;
+  readonly bus: LocalEventBus;
+  readonly sfn: LocalStepFunctions;
+  readonly steps: Steps;
+  readonly arns: { readonly contactEvents: string; readonly resumeChat: string };
+  /** Waits until the bus, the simulator's event stream and every execution are quiet. */
+  waitForIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+export const stateMachineArn = (name: string): string => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const store = new SqliteStore(options.dbPath);
+  const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
+  const steps = createSteps({ store, config });
+  const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1 });
+  const arns = { contactEvents: stateMachineArn(WORKFLOWS.contactEvents.name), resumeChat: stateMachineArn(WORKFLOWS.resumeChat.name) };
+
+  const bus = new LocalEventBus({
+    accountId: LOCAL_ACCOUNT_ID,
+    region: LOCAL_REGION,
+    busName: DEFAULT_EVENT_BUS_NAME,
+    onDeadLetter: (letter) => store.putRejected({ receivedAt: new Date().toISOString(), reason: letter.reason, event: letter.event, origin: `rule ${letter.rule}` }),
+  });
+  for (const rule of chatlineRules(options.returnEventSource)) {
+    bus.addRule({ name: rule.name, pattern: rule.pattern, target: async (event: EventEnvelope) => void sfn.startExecution({ stateMachineArn: arns.contactEvents, input: event }) });
+  }
+
+  const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => void simulator.handle(req, res, Buffer.concat(chunks)));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const backends: TaskBackends = {
+    lambdas: new Map<string, (payload: unknown) => Promise<unknown>>([
+      [functionArn(STEP_FUNCTION_NAMES.recordContactEvent), (p) => steps.recordContactEvent(p)],
+      [functionArn(STEP_FUNCTION_NAMES.planResumption), (p) => steps.planResumption(p as Parameters<Steps['planResumption']>[0])],
+      [functionArn(STEP_FUNCTION_NAMES.recordOutcome), (p) => steps.recordOutcome(p as Parameters<Steps['recordOutcome']>[0])],
+    ]),
+    connect: new ConnectClient({ endpoint: url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
+    startExecution: async (input) => {
+      const e = sfn.startExecution({ stateMachineArn: input.StateMachineArn, ...(input.Name ? { name: input.Name } : {}), input: input.Input });
+      return { ExecutionArn: e.executionArn, StartDate: e.startDate.toISOString() };
+    },
+    putEvents: (entries) => bus.putEvents(entries) as Promise<{ Entries: Record<string, unknown>[]; FailedEntryCount: number }>,
+    onConnectCall: async (api, params) => {
+      if (api !== 'createPersistentContactAssociation') return;
+      await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
+    },
+  };
+  const register = (key: keyof typeof WORKFLOWS, substitutions: Record<string, string>): void => {
+    const definition = renderDefinition(key, substitutions as never) as StateMachineDefinition;
+    const w = WORKFLOWS[key];
+    sfn.register({ name: w.name, arn: stateMachineArn(w.name), type: w.type, definition, tasks: bindTasks(definition as never, backends) });
+  };
+  register('contactEvents', {
+    RecordContactEventFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordContactEvent),
+    ResumeChatStateMachineArn: arns.resumeChat,
+  });
+  register('resumeChat', {
+    PlanResumptionFunctionArn: functionArn(STEP_FUNCTION_NAMES.planResumption),
+    RecordOutcomeFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordOutcome),
+    EventBusName: DEFAULT_EVENT_BUS_NAME,
+    OutcomeEventSource: CHATLINE_EVENT_SOURCE,
+  });
+
+  const waitForIdle = async (): Promise<void> => {
+    for (let quietRounds = 0; quietRounds < 2; ) {
+      const busy = (await simulator.flushEvents().then(() => false)) || sfn.listExecutions().some((e) => e.status === 'RUNNING');
+      await bus.waitForIdle();
+      await sfn.waitForIdle();
+      quietRounds = busy ? 0 : quietRounds + 1;
+    }
+  };
+
+  return {
+    url, store, simulator, bus, sfn, steps, arns, waitForIdle,
+    close: async () => {
+      sfn.listExecutions().filter((e) => e.status === 'RUNNING').forEach((e) => sfn.stopExecution(e.executionArn));
+      await sfn.waitForIdle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}
