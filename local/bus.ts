@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
 import { matchesEventPattern, validateEventPattern } from '../core/event-pattern';
+import type { Journal } from './sfn/journal';
+import { NO_JOURNAL } from './sfn/journal';
 
 export interface EventEnvelope {
   version: string;
@@ -56,6 +58,8 @@ export interface BusOptions {
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
   readonly onDeadLetter: (letter: DeadLetter) => Promise<void>;
+  /** Accepted events stay in the journal's inbox until every target took them (or dead-lettered). */
+  readonly journal?: Journal;
 }
 
 /** 256 KB, the PutEvents limit for the total entry size. */
@@ -81,7 +85,7 @@ export class LocalEventBus {
       const invalid = validateEntry(entry, this.busName);
       if (invalid) return invalid;
       const envelope = this.envelope(entry);
-      this.deliver(envelope);
+      this.accept(envelope);
       return { EventId: envelope.id };
     });
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
@@ -94,10 +98,29 @@ export class LocalEventBus {
 
   /** Routes an already-built envelope (a recorded event) to every matching rule's target. */
   deliver(event: EventEnvelope): string[] {
+    return this.route(event).names;
+  }
+
+  /** After a restart: delivers again every accepted event whose targets had not all taken it. */
+  recoverInbox(): number {
+    const inbox = (this.options.journal ?? NO_JOURNAL).loadInbox();
+    for (const { event } of inbox) this.accept(event as EventEnvelope, false);
+    return inbox.length;
+  }
+
+  private accept(envelope: EventEnvelope, journal = true): void {
+    const j = this.options.journal ?? NO_JOURNAL;
+    if (journal) j.addToInbox(envelope.id, envelope);
+    const { deliveries } = this.route(envelope);
+    this.track(Promise.all(deliveries).then(() => j.removeFromInbox(envelope.id)));
+  }
+
+  private route(event: EventEnvelope): { names: string[]; deliveries: Promise<void>[] } {
     const matched = this.rules.filter((r) => matchesEventPattern(r.pattern, event));
     for (const observer of this.observers) observer(event, matched.map((r) => r.name));
-    for (const rule of matched) this.track(this.deliverToTarget(rule, event));
-    return matched.map((r) => r.name);
+    const deliveries = matched.map((rule) => this.deliverToTarget(rule, event));
+    deliveries.forEach((d) => this.track(d));
+    return { names: matched.map((r) => r.name), deliveries };
   }
 
   /** Resolves when every delivery in flight (and any started meanwhile) has finished. */

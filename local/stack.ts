@@ -8,7 +8,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
+import { CHATLINE_EVENT_SOURCE, CONNECT_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
 import type { PlannerConfig } from '../core/planner';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import { countAssociationAttempt } from '../core/use-cases';
@@ -23,6 +23,7 @@ import { LocalEventBus } from './bus';
 import { LocalStepFunctions } from './sfn/runner';
 import { bindTasks } from './sfn/task-bindings';
 import type { TaskBackends } from './sfn/task-bindings';
+import { SqliteJournal } from './store/sqlite-journal';
 import { SqliteStore } from './store/sqlite-store';
 
 export interface LocalStackOptions {
@@ -35,6 +36,12 @@ export interface LocalStackOptions {
   readonly retryTimeScale?: number;
   readonly simulator?: Omit<SimulatorOptions, 'publish' | 'eventsEndpoint'>;
   readonly returnEventSource?: string;
+  /**
+   * Where the workflows' Connect calls go. Default: the in-process simulator on this endpoint.
+   * Point it at a separate `chatline sim` (or anything speaking Connect) to keep Connect's state
+   * outside this process, as the crash test does.
+   */
+  readonly connectEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -45,6 +52,8 @@ export interface LocalStack {
   readonly sfn: LocalStepFunctions;
   readonly steps: Steps;
   readonly arns: { readonly contactEvents: string; readonly resumeChat: string };
+  /** What this start found unfinished in the SQLite file and continued. */
+  readonly recovered: { readonly executions: number; readonly events: number };
   /** Waits until the bus, the simulator's event stream and every execution are quiet. */
   waitForIdle(): Promise<void>;
   close(): Promise<void>;
@@ -57,13 +66,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const store = new SqliteStore(options.dbPath);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
   const steps = createSteps({ store, config });
-  const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1 });
+  const journal = new SqliteJournal(store.db);
+  const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1, journal });
   const arns = { contactEvents: stateMachineArn(WORKFLOWS.contactEvents.name), resumeChat: stateMachineArn(WORKFLOWS.resumeChat.name) };
 
   const bus = new LocalEventBus({
     accountId: LOCAL_ACCOUNT_ID,
     region: LOCAL_REGION,
     busName: DEFAULT_EVENT_BUS_NAME,
+    journal,
     onDeadLetter: (letter) => store.putRejected({ receivedAt: new Date().toISOString(), reason: letter.reason, event: letter.event, origin: `rule ${letter.rule}` }),
   });
   for (const rule of chatlineRules(options.returnEventSource)) {
@@ -85,7 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [functionArn(STEP_FUNCTION_NAMES.planResumption), (p) => steps.planResumption(p as Parameters<Steps['planResumption']>[0])],
       [functionArn(STEP_FUNCTION_NAMES.recordOutcome), (p) => steps.recordOutcome(p as Parameters<Steps['recordOutcome']>[0])],
     ]),
-    connect: new ConnectClient({ endpoint: url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
+    connect: new ConnectClient({ endpoint: options.connectEndpoint ?? url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
     startExecution: async (input) => {
       const e = sfn.startExecution({ stateMachineArn: input.StateMachineArn, ...(input.Name ? { name: input.Name } : {}), input: input.Input });
       return { ExecutionArn: e.executionArn, StartDate: e.startDate.toISOString() };
@@ -112,6 +123,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     OutcomeEventSource: CHATLINE_EVENT_SOURCE,
   });
 
+  // Durability: what a killed process left running continues, and accepted events are delivered.
+  const recoveredExecutions = sfn.recover().length;
+  if (!options.connectEndpoint) remirror(simulator, sfn, arns.contactEvents);
+  const recovered = { executions: recoveredExecutions, events: bus.recoverInbox() };
+
   const waitForIdle = async (): Promise<void> => {
     for (let quietRounds = 0; quietRounds < 2; ) {
       const busy = (await simulator.flushEvents().then(() => false)) || sfn.listExecutions().some((e) => e.status === 'RUNNING');
@@ -122,12 +138,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   return {
-    url, store, simulator, bus, sfn, steps, arns, waitForIdle,
+    url, store, simulator, bus, sfn, steps, arns, recovered, waitForIdle,
     close: async () => {
-      sfn.listExecutions().filter((e) => e.status === 'RUNNING').forEach((e) => sfn.stopExecution(e.executionArn));
-      await sfn.waitForIdle();
+      await sfn.suspend();
+      await bus.waitForIdle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
     },
   };
+}
+
+/**
+ * The in-process simulator keeps no file: after a restart it rebuilds the contacts it had from
+ * the Connect events the journal holds (the inputs of contact-events executions), so continued
+ * executions find them. A separate `chatline sim` keeps its own state instead.
+ */
+function remirror(simulator: ConnectSimulator, sfn: LocalStepFunctions, contactEventsArn: string): void {
+  for (const execution of sfn.listExecutions(contactEventsArn)) {
+    const event = JSON.parse(execution.input) as { source?: string };
+    if (event.source === CONNECT_EVENT_SOURCE) {
+      try {
+        simulator.mirror(event);
+      } catch {
+        /* an event the simulator cannot mirror was rejected by the workflow too */
+      }
+    }
+  }
 }

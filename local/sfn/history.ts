@@ -22,11 +22,17 @@ interface LibEvent {
 }
 
 export class HistoryRecorder {
-  readonly events: HistoryEvent[] = [];
+  /** Appends to `events` (an execution's history, possibly from before a restart or redrive). */
+  constructor(
+    readonly events: HistoryEvent[],
+    private readonly onEvent: (event: HistoryEvent) => void = () => undefined,
+  ) {}
 
   add(type: string, timestamp: number, details: Record<string, unknown>): void {
     const id = this.events.length + 1;
-    this.events.push({ id, previousEventId: id - 1, timestamp: new Date(timestamp).toISOString(), type, details });
+    const event = { id, previousEventId: id - 1, timestamp: new Date(timestamp).toISOString(), type, details };
+    this.events.push(event);
+    this.onEvent(event);
   }
 
   /** Maps one library event to the Step Functions events it stands for. */
@@ -34,7 +40,8 @@ export class HistoryRecorder {
     const s = e.state;
     switch (e.type) {
       case 'ExecutionStarted':
-        return this.add('ExecutionStarted', e.timestamp, { input: json(e.input) });
+        // A restarted or redriven run continues the history it has; its start is not a new one.
+        return this.events.length > 0 ? undefined : this.add('ExecutionStarted', e.timestamp, { input: json(e.input) });
       case 'ExecutionSucceeded':
         return this.add('ExecutionSucceeded', e.timestamp, { output: json(e.output) });
       case 'ExecutionFailed':

@@ -10,6 +10,8 @@ import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-s
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { HistoryEvent } from './history';
 import { HistoryRecorder } from './history';
+import type { ExecutionRow, Journal } from './journal';
+import { NO_JOURNAL } from './journal';
 import type { JsonValue, TaskFn } from './task-bindings';
 import { TaskError } from './task-bindings';
 
@@ -36,6 +38,8 @@ export interface Execution {
   output?: string;
   error?: string;
   cause?: string;
+  redriveCount: number;
+  redriveDate?: Date;
   readonly history: HistoryEvent[];
 }
 
@@ -51,11 +55,15 @@ export interface RunnerOptions {
    * definition at start; the file itself is never edited. 1 = real Step Functions timing.
    */
   readonly retryTimeScale?: number;
+  /** Where executions and their history are written as they happen (default: nowhere). */
+  readonly journal?: Journal;
 }
 
 interface LoadedMachine {
   spec: MachineSpec;
   machine: StateMachine;
+  /** The same definition starting at another state, for restarts and redrives (built once each). */
+  restartMachines: Map<string, StateMachine>;
   retryIntervalOverrides: Record<string, number[]>;
 }
 
@@ -64,11 +72,16 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
 
-  constructor(private readonly options: RunnerOptions = {}) {}
+  private readonly journal: Journal;
+  private suspending = false;
+
+  constructor(private readonly options: RunnerOptions = {}) {
+    this.journal = options.journal ?? NO_JOURNAL;
+  }
 
   register(spec: MachineSpec): void {
     const machine = new StateMachine(spec.definition);
-    this.machines.set(spec.arn, { spec, machine, retryIntervalOverrides: retryOverrides(spec.definition, this.options.retryTimeScale ?? 1) });
+    this.machines.set(spec.arn, { spec, machine, restartMachines: new Map(), retryIntervalOverrides: retryOverrides(spec.definition, this.options.retryTimeScale ?? 1) });
   }
 
   machineArns(): string[] {
@@ -91,9 +104,54 @@ export class LocalStepFunctions {
       if (existing.status === 'RUNNING' && existing.input === inputText) return existing;
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${executionArn}'`);
     }
-    const execution: Execution = { executionArn, stateMachineArn: input.stateMachineArn, name, input: inputText, status: 'RUNNING', startDate: new Date(), history: [] };
+    const execution: Execution = { executionArn, stateMachineArn: input.stateMachineArn, name, input: inputText, status: 'RUNNING', startDate: new Date(), redriveCount: 0, history: [] };
     this.executions.set(executionArn, execution);
+    this.save(execution);
     this.run(loaded, execution);
+    return execution;
+  }
+
+  /**
+   * After a restart: loads every journaled execution, and continues each one that was running
+   * from the last state it entered, with that state's recorded input. Every state of the
+   * workflows is idempotent (stored plan, stored ClientToken, conditional ledger writes), so
+   * re-entering a state that was cut off midway is safe.
+   */
+  recover(): Execution[] {
+    const resumed: Execution[] = [];
+    for (const { row, history } of this.journal.loadExecutions()) {
+      if (this.executions.has(row.executionArn)) continue;
+      const execution = fromRow(row, history);
+      this.executions.set(row.executionArn, execution);
+      const loaded = this.machines.get(row.stateMachineArn);
+      if (execution.status !== 'RUNNING' || !loaded) continue;
+      this.run(loaded, execution, resumePoint(history));
+      resumed.push(execution);
+    }
+    return resumed;
+  }
+
+  /**
+   * RedriveExecution: a failed, aborted or timed-out Standard execution continues from the
+   * unsuccessful state with that state's input, under the same ARN; its history is kept.
+   */
+  redriveExecution(executionArn: string): Execution {
+    const execution = this.executions.get(executionArn);
+    if (!execution) throw new TaskError('StepFunctions.ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    const loaded = this.machines.get(execution.stateMachineArn);
+    if (!loaded || loaded.spec.type !== 'STANDARD' || !['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) {
+      throw new TaskError('StepFunctions.ExecutionNotRedrivable', `Execution is not redrivable: '${executionArn}' (${execution.status})`);
+    }
+    execution.status = 'RUNNING';
+    execution.redriveCount += 1;
+    execution.redriveDate = new Date();
+    delete execution.stopDate;
+    delete execution.error;
+    delete execution.cause;
+    const recorder = new HistoryRecorder(execution.history, (e) => this.journal.appendHistory(execution.executionArn, e));
+    recorder.add('ExecutionRedriven', Date.now(), { redriveCount: execution.redriveCount });
+    this.save(execution);
+    this.run(loaded, execution, resumePoint(execution.history));
     return execution;
   }
 
@@ -109,6 +167,16 @@ export class LocalStepFunctions {
     this.running.get(executionArn)?.abort();
   }
 
+  /**
+   * Stops the engine without ending its executions: they stay RUNNING in the journal and the
+   * next start on the same file continues them (what a graceful shutdown of `chatline dev` does).
+   */
+  async suspend(): Promise<void> {
+    this.suspending = true;
+    for (const r of this.running.values()) r.abort();
+    await this.waitForIdle();
+  }
+
   /** Resolves when no execution is running (executions started meanwhile are waited for too). */
   async waitForIdle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
@@ -122,9 +190,24 @@ export class LocalStepFunctions {
     return e;
   }
 
-  private run(loaded: LoadedMachine, execution: Execution): void {
-    const recorder = new HistoryRecorder();
-    const { result, abort, eventLogs } = loaded.machine.run(JSON.parse(execution.input) as JsonValue, {
+  private save(e: Execution): void {
+    this.journal.saveExecution(toRow(e));
+  }
+
+  private machineStartingAt(loaded: LoadedMachine, state: string): StateMachine {
+    if (state === loaded.spec.definition.StartAt) return loaded.machine;
+    let machine = loaded.restartMachines.get(state);
+    if (!machine) {
+      machine = new StateMachine({ ...loaded.spec.definition, StartAt: state });
+      loaded.restartMachines.set(state, machine);
+    }
+    return machine;
+  }
+
+  private run(loaded: LoadedMachine, execution: Execution, from?: { state: string; input: string }): void {
+    const recorder = new HistoryRecorder(execution.history, (e) => this.journal.appendHistory(execution.executionArn, e));
+    const machine = from ? this.machineStartingAt(loaded, from.state) : loaded.machine;
+    const { result, abort, eventLogs } = machine.run(JSON.parse(from?.input ?? execution.input) as JsonValue, {
       overrides: {
         taskResourceLocalHandlers: loaded.spec.tasks,
         retryIntervalOverrides: loaded.retryIntervalOverrides,
@@ -132,10 +215,7 @@ export class LocalStepFunctions {
       context: { Execution: { Id: execution.executionArn, Name: execution.name, StartTime: execution.startDate.toISOString() } },
     });
     const drain = (async () => {
-      for await (const event of eventLogs) {
-        recorder.record(event as Parameters<HistoryRecorder['record']>[0]);
-        (execution.history as HistoryEvent[]).splice(0, execution.history.length, ...recorder.events);
-      }
+      for await (const event of eventLogs) recorder.record(event as Parameters<HistoryRecorder['record']>[0]);
     })();
     const done = result
       .then((output) => {
@@ -144,7 +224,7 @@ export class LocalStepFunctions {
       })
       .catch((err: unknown) => {
         if (err instanceof ExecutionAbortedError) {
-          execution.status = 'ABORTED';
+          if (!this.suspending) execution.status = 'ABORTED';
           return;
         }
         execution.status = 'FAILED';
@@ -154,7 +234,8 @@ export class LocalStepFunctions {
       })
       .then(() => drain.catch(() => undefined))
       .finally(() => {
-        execution.stopDate = new Date();
+        if (execution.status !== 'RUNNING') execution.stopDate = new Date();
+        this.save(execution);
         this.running.delete(execution.executionArn);
       });
     this.running.set(execution.executionArn, { done, abort });
@@ -170,4 +251,48 @@ export function retryOverrides(definition: StateMachineDefinition, scale: number
     if (retry) overrides[name] = retry.map((r) => Math.max(0, Math.round((r.IntervalSeconds ?? 1) * 1000 * scale)));
   }
   return overrides;
+}
+
+/** The last state an execution entered, with the input it entered with. */
+function resumePoint(history: readonly HistoryEvent[]): { state: string; input: string } | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i] as HistoryEvent;
+    if (e.type.endsWith('StateEntered')) return { state: String(e.details['name']), input: String(e.details['input']) };
+  }
+  return undefined;
+}
+
+function toRow(e: Execution): ExecutionRow {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    input: e.input,
+    status: e.status,
+    startDate: e.startDate.toISOString(),
+    redriveCount: e.redriveCount,
+    ...(e.stopDate ? { stopDate: e.stopDate.toISOString() } : {}),
+    ...(e.output !== undefined ? { output: e.output } : {}),
+    ...(e.error !== undefined ? { error: e.error } : {}),
+    ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    ...(e.redriveDate ? { redriveDate: e.redriveDate.toISOString() } : {}),
+  };
+}
+
+function fromRow(row: ExecutionRow, history: HistoryEvent[]): Execution {
+  return {
+    executionArn: row.executionArn,
+    stateMachineArn: row.stateMachineArn,
+    name: row.name,
+    input: row.input,
+    status: row.status as ExecutionStatus,
+    startDate: new Date(row.startDate),
+    redriveCount: row.redriveCount,
+    history,
+    ...(row.stopDate ? { stopDate: new Date(row.stopDate) } : {}),
+    ...(row.output !== undefined ? { output: row.output } : {}),
+    ...(row.error !== undefined ? { error: row.error } : {}),
+    ...(row.cause !== undefined ? { cause: row.cause } : {}),
+    ...(row.redriveDate ? { redriveDate: new Date(row.redriveDate) } : {}),
+  };
 }
