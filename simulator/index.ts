@@ -27,7 +27,8 @@ export { DEFAULT_RATE_LIMITS } from './throttle';
 export type { SimContact, RehydrationType, Channel, ContactEventType } from './contacts';
 export type { ContactEventEnvelope, ContactEventDetail, EventStats } from './events';
 export { API_NAMES } from './semantics';
-export { type Clock, realClock, VirtualClock } from './clock';
+export { type Clock, realClock, scaledClock, VirtualClock } from './clock';
+export { runTraffic, type TrafficOptions, type TrafficReport, type ReturnInfo, type TrafficTarget } from './traffic';
 
 export interface SimulatorOptions {
   /** Seed of every random choice (ids, faults, latency, event faults). Default 1. */
