@@ -98,7 +98,7 @@ describe('StartChatContact', () => {
     expect(c?.continuedFromContactId).toBeUndefined();
   });
 
-  test('errors', async () => {
+  test('errors: PersistentChat + RelatedContactId 400; unknown instance/related/source 404; shapes 400 InvalidParameterException', async () => {
     const { c1 } = await pastSession(h);
     await expectSdkError(
       h.connect.send(new StartChatContactCommand({ ...base, RelatedContactId: c1, PersistentChat: { RehydrationType: 'FROM_SEGMENT', SourceContactId: c1 } })),
