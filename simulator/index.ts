@@ -49,6 +49,8 @@ export interface SimulatorOptions {
   throttling?: boolean;
   /** Error name answered when throttled, per API. Default ThrottlingException (429) everywhere. */
   throttleErrorName?: Partial<Record<ApiName, string>>;
+  /** How many emitted and published events are kept for emittedEvents()/publishedEvents(). Default 50000. */
+  eventLogLimit?: number;
   /** Faults active from the start. */
   faults?: FaultConfig;
   /** The undocumented choices (see semantics.ts and README "Assumptions"). */
@@ -132,7 +134,7 @@ export class ConnectSimulator {
       publish = p.publish;
       this.closeEventClient = p.close;
     }
-    this.pipeline = new EventPipeline(new Prng(seed, 'events'), () => this.faultState.events, publish);
+    this.pipeline = new EventPipeline(new Prng(seed, 'events'), () => this.faultState.events, publish, options.eventLogLimit);
     this.store = new ContactStore({
       accountId: this.accountId,
       region: this.region,
