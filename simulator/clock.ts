@@ -30,3 +30,13 @@ export class VirtualClock implements Clock {
     if (ms > this.t) this.t = ms;
   }
 }
+
+/** Wall-clock time running `factor` times faster from now (a 10-minute return delay takes 10 s at 60x). */
+export function scaledClock(factor: number, startMs = Date.now()): Clock {
+  const origin = Date.now();
+  const now = (): number => startMs + (Date.now() - origin) * factor;
+  return {
+    now,
+    sleepUntil: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, (ms - now()) / factor))),
+  };
+}

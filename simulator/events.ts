@@ -144,10 +144,17 @@ export class EventPipeline {
     private readonly prng: Prng,
     private readonly faults: () => EventFaults,
     private readonly publish: Publish | undefined,
+    /** How many emitted/published envelopes are kept for inspection (oldest dropped first). */
+    private readonly logLimit = 50_000,
   ) {}
 
+  private keep(list: ContactEventEnvelope[], env: ContactEventEnvelope): void {
+    list.push(env);
+    if (list.length > this.logLimit) list.splice(0, list.length - this.logLimit);
+  }
+
   submit(env: ContactEventEnvelope): void {
-    this.emitted.push(env);
+    this.keep(this.emitted, env);
     this.stats.emitted++;
     const f = this.faults();
     // Always draw the same number of values per event so that changing one rate does not shift the others.
@@ -197,7 +204,7 @@ export class EventPipeline {
   }
 
   private send(env: ContactEventEnvelope): void {
-    this.published.push(env);
+    this.keep(this.published, env);
     this.stats.published++;
     if (!this.publish) return;
     const p = this.publish([toPutEventsEntry(env)]).catch(() => {

@@ -27,7 +27,8 @@ export { DEFAULT_RATE_LIMITS } from './throttle';
 export type { SimContact, RehydrationType, Channel, ContactEventType } from './contacts';
 export type { ContactEventEnvelope, ContactEventDetail, EventStats } from './events';
 export { API_NAMES } from './semantics';
-export { type Clock, realClock, VirtualClock } from './clock';
+export { type Clock, realClock, scaledClock, VirtualClock } from './clock';
+export { runTraffic, type TrafficOptions, type TrafficReport, type ReturnInfo, type TrafficTarget } from './traffic';
 
 export interface SimulatorOptions {
   /** Seed of every random choice (ids, faults, latency, event faults). Default 1. */
@@ -48,6 +49,8 @@ export interface SimulatorOptions {
   throttling?: boolean;
   /** Error name answered when throttled, per API. Default ThrottlingException (429) everywhere. */
   throttleErrorName?: Partial<Record<ApiName, string>>;
+  /** How many emitted and published events are kept for emittedEvents()/publishedEvents(). Default 50000. */
+  eventLogLimit?: number;
   /** Faults active from the start. */
   faults?: FaultConfig;
   /** The undocumented choices (see semantics.ts and README "Assumptions"). */
@@ -131,7 +134,7 @@ export class ConnectSimulator {
       publish = p.publish;
       this.closeEventClient = p.close;
     }
-    this.pipeline = new EventPipeline(new Prng(seed, 'events'), () => this.faultState.events, publish);
+    this.pipeline = new EventPipeline(new Prng(seed, 'events'), () => this.faultState.events, publish, options.eventLogLimit);
     this.store = new ContactStore({
       accountId: this.accountId,
       region: this.region,

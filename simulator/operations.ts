@@ -112,7 +112,17 @@ const startChatContact: Operation = (ctx, _labels, body) => {
     const sourceContactId = v.required('PersistentChat.SourceContactId', 1, 256, pc['SourceContactId']);
     persistentChat = { rehydrationType, sourceContactId };
   }
-  const segmentAttributes = v.object('SegmentAttributes') as StartChatInput['segmentAttributes'];
+  let segmentAttributes: StartChatInput['segmentAttributes'];
+  const rawSegments = v.object('SegmentAttributes');
+  if (rawSegments) {
+    segmentAttributes = {};
+    for (const [k, val] of Object.entries(rawSegments)) {
+      const o = v.object(`SegmentAttributes.${k}`, val);
+      if (!o) return v.fail(`SegmentAttributes.${k} must be an object`);
+      const valueString = o['ValueString'];
+      segmentAttributes[k] = typeof valueString === 'string' ? { ValueString: valueString } : {};
+    }
+  }
   const { ClientToken: _token, ...params } = body;
   void _token;
   void ContactFlowId;

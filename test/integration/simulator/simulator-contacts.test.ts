@@ -76,6 +76,17 @@ describe('StartChatContact', () => {
     expect(h.sim.stats().apis.StartChatContact).toMatchObject({ calls: 1, succeeded: 1 });
   });
 
+  test('SegmentAttributes round-trip to DescribeContact; a non-object value is 400 InvalidParameterException', async () => {
+    const out = await h.connect.send(new StartChatContactCommand({ ...base, SegmentAttributes: { 'connect:Subtype': { ValueString: 'connect:Chat' } } }));
+    const d = await h.connect.send(new DescribeContactCommand({ InstanceId: INSTANCE, ContactId: out.ContactId ?? '' }));
+    expect(d.Contact?.SegmentAttributes).toEqual({ 'connect:Subtype': { ValueString: 'connect:Chat' } });
+    const res = await fetch(`${h.url}/contact/chat`, {
+      method: 'PUT',
+      body: JSON.stringify({ ...base, SegmentAttributes: { x: 'nope' } }),
+    });
+    expect([res.status, res.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidParameterException']);
+  });
+
   test('the SDK-filled ClientToken is idempotent: a resend returns the same contact', async () => {
     const cmd = new StartChatContactCommand({ ...base, ClientToken: 'start-1' });
     const a = await h.connect.send(cmd);
@@ -98,7 +109,7 @@ describe('StartChatContact', () => {
     expect(c?.continuedFromContactId).toBeUndefined();
   });
 
-  test('errors', async () => {
+  test('errors: PersistentChat + RelatedContactId 400; unknown instance/related/source 404; shapes 400 InvalidParameterException', async () => {
     const { c1 } = await pastSession(h);
     await expectSdkError(
       h.connect.send(new StartChatContactCommand({ ...base, RelatedContactId: c1, PersistentChat: { RehydrationType: 'FROM_SEGMENT', SourceContactId: c1 } })),

@@ -143,3 +143,11 @@ test('eventsEndpoint: events reach an EventBridge endpoint through the real clie
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('eventLogLimit keeps only the newest events for inspection (stats still count all)', async () => {
+  const sim = new ConnectSimulator({ now: new VirtualClock().now, eventLogLimit: 4 });
+  const { contactId } = await sim.startChat({ instanceId: 'i' });
+  await sim.endContact('i', contactId);
+  expect(sim.emittedEvents().map((e) => e.detail.eventType)).toEqual(['CONNECTED_TO_SYSTEM', 'QUEUED', 'DISCONNECTED', 'COMPLETED']);
+  expect(sim.stats().events.emitted).toBe(5);
+});

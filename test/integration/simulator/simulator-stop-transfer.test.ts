@@ -86,7 +86,7 @@ describe('TransferContact', () => {
       expect(h.sim.contact(INSTANCE, out.ContactId ?? '')?.queue).toMatchObject({ type: 'STANDARD', id: 'q-2' });
     });
 
-    test('errors', async () => {
+    test('errors: QueueId and UserId both or neither, missing ContactFlowId, ended contact 400; unknown 404', async () => {
       const { contactId } = await h.sim.startChat({ instanceId: INSTANCE });
       const base = { InstanceId: INSTANCE, ContactId: contactId, ContactFlowId: 'f' };
       await expectSdkError(h.connect.send(new TransferContactCommand({ ...base, QueueId: 'q', UserId: 'u' })), 'InvalidRequestException', 400, 1);
