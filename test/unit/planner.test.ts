@@ -1,0 +1,291 @@
+import { PastSessionNotReadyError } from '../../core/errors';
+import { deriveClientToken } from '../../core/identifiers';
+import type { Segment } from '../../core/lineage';
+import type { PlanDecision, PlanInput, PlannerConfig, ResumptionPlan } from '../../core/planner';
+import { DEFAULT_PLANNER_CONFIG, planResumption } from '../../core/planner';
+import type { ReturnIntent } from '../../core/returns';
+import { C1, C2, C3, C9, CUSTOMER_ID, INSTANCE_ID, SEED_TIMES, seedSegments } from '../fixtures/contact-events';
+
+const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5 };
+const DETECTED_AT = '2024-05-02T09:00:00.000Z';
+const LATER = new Date('2024-05-02T10:00:00.000Z');
+
+const intent = (fields: Partial<ReturnIntent> = {}): ReturnIntent => ({
+  instanceId: INSTANCE_ID,
+  contactId: C9,
+  via: 'app',
+  customerId: CUSTOMER_ID,
+  detectedAt: DETECTED_AT,
+  ...fields,
+});
+
+const newContact = (fields: Partial<Segment> = {}): Segment => ({
+  instanceId: INSTANCE_ID,
+  contactId: C9,
+  channel: 'CHAT',
+  initiationMethod: 'API',
+  customerId: CUSTOMER_ID,
+  initiatedAt: DETECTED_AT,
+  eventTypes: ['INITIATED'],
+  ...fields,
+});
+
+const plan = (input: Partial<PlanInput>): PlanDecision =>
+  planResumption({ intent: intent(), newContact: newContact(), candidates: seedSegments(), now: LATER, config, ...input });
+
+function associated(decision: PlanDecision): ResumptionPlan {
+  if (decision.action !== 'associate') throw new Error(`expected associate, got ${JSON.stringify(decision)}`);
+  return decision.plan;
+}
+
+/** The seed session without its post-chat survey C3. */
+const withoutSurvey = (): Segment[] => seedSegments().filter((s) => s.contactId !== C3);
+
+/** A segment still in progress: its disconnect has not been recorded. */
+function active(s: Segment): Segment {
+  const { disconnectedAt, ...rest } = s;
+  return rest;
+}
+
+describe('Planner', () => {
+  describe('planResumption', () => {
+    describe('policy auto', () => {
+      it('continues FROM_SEGMENT C2 when the session ends with a survey', () => {
+        // Act
+        const p = associated(plan({ intent: intent({ policy: 'auto' }) }));
+
+        // Assess
+        expect(p).toMatchObject({
+          policy: 'auto',
+          rehydrationType: 'FROM_SEGMENT',
+          sourceContactId: C2,
+          pastSessionId: C1,
+          expectedContinuedFromContactId: C2,
+        });
+      });
+
+      it('continues the ENTIRE_PAST_SESSION from C1 when there is no trailing survey', () => {
+        const p = associated(plan({ intent: intent({ policy: 'auto' }), candidates: withoutSurvey() }));
+        expect(p).toMatchObject({ rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: C1, pastSessionId: C1, expectedContinuedFromContactId: C2 });
+      });
+
+      it('is the default policy when neither the intent nor the config names one', () => {
+        const p = associated(plan({ config: { ...config, defaultPolicy: DEFAULT_PLANNER_CONFIG.defaultPolicy } }));
+        expect(p).toMatchObject({ policy: 'auto', rehydrationType: 'FROM_SEGMENT', sourceContactId: C2 });
+      });
+
+      it('finds the survey whatever order the candidates come in', () => {
+        const p = associated(plan({ candidates: [...seedSegments()].reverse() }));
+        expect(p).toMatchObject({ rehydrationType: 'FROM_SEGMENT', sourceContactId: C2 });
+      });
+    });
+
+    describe('policy entire-session', () => {
+      it('continues the ENTIRE_PAST_SESSION from C1 and expects Connect to continue from C3', () => {
+        const p = associated(plan({ intent: intent({ policy: 'entire-session' }) }));
+        expect(p).toMatchObject({
+          policy: 'entire-session',
+          rehydrationType: 'ENTIRE_PAST_SESSION',
+          sourceContactId: C1,
+          pastSessionId: C1,
+          expectedContinuedFromContactId: C3,
+        });
+      });
+
+      it('applies when it is the configured default', () => {
+        const p = associated(plan({ config: { ...config, defaultPolicy: 'entire-session' } }));
+        expect(p).toMatchObject({ policy: 'entire-session', rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: C1 });
+      });
+    });
+
+    describe('policy from-segment', () => {
+      it('continues FROM_SEGMENT at the contact the app named', () => {
+        const p = associated(plan({ intent: intent({ policy: 'from-segment', previousContactId: C2 }) }));
+        expect(p).toMatchObject({ rehydrationType: 'FROM_SEGMENT', sourceContactId: C2, pastSessionId: C1, expectedContinuedFromContactId: C2 });
+      });
+
+      it('continues FROM_SEGMENT at the last segment when no contact is named', () => {
+        const p = associated(plan({ intent: intent({ policy: 'from-segment' }) }));
+        expect(p).toMatchObject({ rehydrationType: 'FROM_SEGMENT', sourceContactId: C3 });
+      });
+    });
+
+    describe('when there is nothing to resume', () => {
+      it('skips a customer with no past session', () => {
+        const decision = plan({ candidates: [newContact()] });
+        expect(decision).toEqual({ action: 'skip', reason: `customer ${CUSTOMER_ID} has no past session` });
+      });
+
+      it('skips a contact that is already persistent', () => {
+        const decision = plan({ newContact: newContact({ relatedContactId: C2 }) });
+        expect(decision).toEqual({ action: 'skip', reason: `contact ${C9} is already persistent (relatedContactId ${C2})` });
+      });
+
+      it('skips a new contact that is not a chat', () => {
+        const decision = plan({ newContact: newContact({ channel: 'VOICE' }) });
+        expect(decision).toEqual({ action: 'skip', reason: `contact ${C9} is VOICE, persistent chat is chat-only` });
+      });
+
+      it('skips a past session that has a non-chat segment', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C2 ? { ...s, channel: 'VOICE' } : s));
+        const decision = plan({ candidates });
+        expect(decision).toEqual({ action: 'skip', reason: `past session ${C1} has a VOICE segment ${C2}` });
+      });
+
+      it('skips a named contact that belongs to the returning contact’s own session', () => {
+        // Prepare: C10 is a transfer of the new chat C9; the app names C9 as the past contact of C10
+        const c10 = newContact({ contactId: 'C10', initiationMethod: 'TRANSFER', initialContactId: C9, previousContactId: C9 });
+        const c9 = { ...newContact(), disconnectedAt: DETECTED_AT };
+
+        // Act
+        const decision = plan({ intent: intent({ contactId: 'C10', previousContactId: C9 }), newContact: c10, candidates: [c9, c10] });
+
+        // Assess
+        expect(decision).toEqual({ action: 'skip', reason: `past contact ${C9} is in the returning contact's own session` });
+      });
+    });
+
+    describe('when the past session is not ready', () => {
+      it('throws PastSessionNotReadyError while a segment of the named session is active', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
+        expect(() => plan({ intent: intent({ previousContactId: C2 }), candidates })).toThrow(PastSessionNotReadyError);
+        expect(() => plan({ intent: intent({ previousContactId: C2 }), candidates })).toThrow(`past session ${C1} has not ended: segment ${C3} is active`);
+      });
+
+      it('throws PastSessionNotReadyError while the customer’s only past session is active', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
+        expect(() => plan({ candidates })).toThrow(new PastSessionNotReadyError(`customer ${CUSTOMER_ID} has no ended past session yet`));
+      });
+
+      it('throws PastSessionNotReadyError for a named contact not in the lineage yet', () => {
+        expect(() => plan({ intent: intent({ previousContactId: 'unknown-contact' }) })).toThrow(
+          new PastSessionNotReadyError('past contact unknown-contact is not in the lineage yet'),
+        );
+      });
+
+      it('throws an error the workflow retries (its name is the ErrorEquals string)', () => {
+        const candidates = seedSegments().map(active);
+        let thrown: unknown;
+        try {
+          plan({ candidates });
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(PastSessionNotReadyError);
+        expect(thrown).toMatchObject({ name: 'PastSessionNotReadyError', retryable: true });
+      });
+    });
+
+    describe('timing', () => {
+      const lastEnd = Date.parse(SEED_TIMES.c3Disconnected);
+
+      it('waits for transcript readiness after the last disconnect, then associates', () => {
+        // Prepare: the return is detected right after the survey ends
+        const detectedAt = new Date(lastEnd + 2_000).toISOString();
+        const readyAt = new Date(lastEnd + 60_000).toISOString();
+        const returning = intent({ detectedAt });
+
+        // Act
+        const early = plan({ intent: returning, now: new Date(lastEnd + 59_999) });
+        const onTime = plan({ intent: returning, now: new Date(readyAt) });
+
+        // Assess
+        expect(early).toEqual({ action: 'wait', notBefore: readyAt });
+        expect(associated(onTime).notBefore).toBe(readyAt);
+      });
+
+      it('waits the late-event grace after detection when the session ended long ago', () => {
+        // Prepare
+        const detectedAt = '2024-05-02T09:00:00.000Z';
+        const graceEnd = '2024-05-02T09:00:05.000Z';
+
+        // Act
+        const early = plan({ intent: intent({ detectedAt }), now: new Date('2024-05-02T09:00:04.999Z') });
+        const onTime = plan({ intent: intent({ detectedAt }), now: new Date(graceEnd) });
+
+        // Assess
+        expect(early).toEqual({ action: 'wait', notBefore: graceEnd });
+        expect(associated(onTime).notBefore).toBe(graceEnd);
+      });
+
+      it('takes its delays from the config', () => {
+        const decision = plan({ intent: intent({ detectedAt: SEED_TIMES.c3Disconnected }), now: new Date(lastEnd), config: { ...config, readinessDelaySeconds: 30, lateEventGraceSeconds: 0 } });
+        expect(decision).toEqual({ action: 'wait', notBefore: new Date(lastEnd + 30_000).toISOString() });
+      });
+    });
+
+    describe('client token', () => {
+      it('gives the same plan and ClientToken for the same inputs, whenever it is planned', () => {
+        // Act
+        const first = associated(plan({}));
+        const again = associated(plan({ now: new Date('2024-06-01T00:00:00.000Z'), candidates: [...seedSegments()].reverse() }));
+
+        // Assess
+        expect(again).toEqual(first);
+        expect(first.clientToken).toBe(
+          deriveClientToken({ instanceId: INSTANCE_ID, contactId: C9, rehydrationType: 'FROM_SEGMENT', sourceContactId: C2 }),
+        );
+      });
+
+      it('gives a different ClientToken for a different returning contact or source', () => {
+        const base = associated(plan({})).clientToken;
+        const otherContact = associated(plan({ intent: intent({ contactId: 'C99' }), newContact: newContact({ contactId: 'C99' }) })).clientToken;
+        const otherSource = associated(plan({ intent: intent({ policy: 'entire-session' }) })).clientToken;
+        expect(new Set([base, otherContact, otherSource]).size).toBe(3);
+      });
+    });
+
+    describe('a customer with several sessions', () => {
+      /** A one-segment session of the customer, ended at `end`. */
+      const session = (id: string, end: string, fields: Partial<Segment> = {}): Segment => ({
+        instanceId: INSTANCE_ID,
+        contactId: id,
+        channel: 'CHAT',
+        initiationMethod: 'API',
+        customerId: CUSTOMER_ID,
+        initiatedAt: new Date(Date.parse(end) - 300_000).toISOString(),
+        disconnectedAt: end,
+        eventTypes: ['COMPLETED', 'DISCONNECTED', 'INITIATED'],
+        ...fields,
+      });
+
+      it('picks the most recently ended session, whatever the candidates order', () => {
+        // Prepare: S1 = the seed session (ended 10:17 on May 1st), S2 ended later, S0 earlier
+        const s2 = session('S2', '2024-05-01T18:00:00.000Z');
+        const s0 = session('S0', '2024-04-20T12:00:00.000Z');
+
+        // Act
+        const forward = associated(plan({ intent: intent({ policy: 'entire-session' }), candidates: [s0, ...seedSegments(), s2] }));
+        const backward = associated(plan({ intent: intent({ policy: 'entire-session' }), candidates: [s2, ...seedSegments(), s0].reverse() }));
+
+        // Assess
+        expect(forward).toMatchObject({ pastSessionId: 'S2', sourceContactId: 'S2' });
+        expect(backward).toEqual(forward);
+      });
+
+      it('skips sessions still active and takes the latest ended one', () => {
+        const s2 = active(session('S2', '2024-05-01T18:00:00.000Z'));
+        const p = associated(plan({ candidates: [s2, ...seedSegments()] }));
+        expect(p).toMatchObject({ pastSessionId: C1, sourceContactId: C2 });
+      });
+
+      it('excludes the returning contact’s own session, even when it ended last', () => {
+        // Prepare: C10 transfers the new chat C9, which has ended; the customer returns on C10
+        const c9 = session(C9, '2024-05-02T09:10:00.000Z');
+        const c10 = newContact({ contactId: 'C10', initiationMethod: 'TRANSFER', initialContactId: C9, previousContactId: C9 });
+
+        // Act
+        const p = associated(plan({ intent: intent({ contactId: 'C10' }), newContact: c10, candidates: [...seedSegments(), c9] }));
+
+        // Assess
+        expect(p).toMatchObject({ pastSessionId: C1, sourceContactId: C2 });
+      });
+
+      it('excludes the returning contact itself when its own events are not recorded yet', () => {
+        const ownEnded = session(C9, '2024-05-02T09:10:00.000Z');
+        const p = associated(plan({ newContact: undefined, candidates: [...seedSegments(), ownEnded] }));
+        expect(p).toMatchObject({ pastSessionId: C1 });
+      });
+    });
+  });
+});
