@@ -16,6 +16,7 @@ import { runDemo } from './demo';
 import type { DemoResult } from './demo';
 import { progress, table } from './output';
 import { replayLines } from './replay';
+import { runSimulatorCli, simulatorCommand } from '../simulator/main';
 import type { ReplayReport } from './replay';
 
 /** The demo compresses Connect's 30-60 s transcript delay to 1 s, on both sides. */
@@ -122,26 +123,57 @@ program
     }
   });
 
+// `chatline sim ...`: the Connect simulator on its own (its options: `chatline sim --help`).
+program.addCommand(
+  simulatorCommand().action(async () => {
+    const sim = await runSimulatorCli(process.argv.slice(3));
+    const stop = async (): Promise<void> => {
+      await sim.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  }),
+);
+
 program
   .command('dev')
   .description('run the local stack on 127.0.0.1, play the seed story, and keep running (what npm start runs)')
-  .option('--port <n>', 'port of the loopback endpoint', '4599')
+  .option('--port <n>', 'port of the loopback endpoint', '4577')
   .option('--db <path>', 'SQLite file', '.chatline/chatline.db')
-  .action(async (opts: { port: string; db: string }) => {
+  .option('--no-demo', 'do not play the seed story')
+  .option('--connect-endpoint <url>', 'send the workflows\' Connect calls here (e.g. a separate `chatline sim`) instead of the built-in simulator')
+  .option('--readiness <seconds>', 'transcript readiness delay after a session ends (the demo uses 1)')
+  .option('--grace <seconds>', 'late-event grace before a return is planned (the demo uses 1)')
+  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string }) => {
     mkdirSync(dirname(opts.db), { recursive: true });
-    const stack = await startLocalStack({ dbPath: opts.db, port: Number(opts.port), ...DEMO_TIMING });
+    const stack = await startLocalStack({
+      dbPath: opts.db,
+      port: Number(opts.port),
+      ...DEMO_TIMING,
+      planner: {
+        readinessDelaySeconds: Number(opts.readiness ?? DEMO_TIMING.planner?.readinessDelaySeconds),
+        lateEventGraceSeconds: Number(opts.grace ?? DEMO_TIMING.planner?.lateEventGraceSeconds),
+      },
+      ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
+    });
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);
-    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n\n`);
-    const result = await runDemo(stack, progress(true));
-    printDemo(result, false);
-    process.stdout.write(result.useCases.every((u) => u.asExpected) ? 'Both use cases as expected.\n' : 'A use case was NOT as expected.\n');
-    process.stdout.write('The stack keeps running; Ctrl-C to stop.\n');
+    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
+    if (stack.recovered.executions + stack.recovered.events > 0) {
+      process.stdout.write(`  continued ${stack.recovered.executions} unfinished executions and ${stack.recovered.events} undelivered events from the last run\n`);
+    }
+    process.stdout.write('\n');
     const stop = async (): Promise<void> => {
       await stack.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
+    if (!opts.demo) return;
+    const result = await runDemo(stack, progress(true));
+    printDemo(result, false);
+    process.stdout.write(result.useCases.every((u) => u.asExpected) ? 'Both use cases as expected.\n' : 'A use case was NOT as expected.\n');
+    process.stdout.write('The stack keeps running; Ctrl-C to stop.\n');
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -11,7 +11,8 @@ export function parsePolicy(value: string): RehydrationPolicy {
 }
 
 export function parseSeconds(name: string, value: string): number {
-  const n = Number(value);
+  // Decimal seconds only: Number('  ') is 0 and Number('0x3c') is 60, neither is what was meant.
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(n) || n < 0) throw new InvalidConfigError(`${name} must be a number of seconds >= 0; got "${value}"`);
   return n;
 }

@@ -68,7 +68,7 @@ export async function recordContactEvent(deps: Deps, raw: unknown, origin?: stri
   );
   const outcome = first ? 'recorded' : 'duplicate';
   if (segment.customerId === undefined) return { outcome };
-  const customerSegments = await deps.store.listCustomerSegments(segment.instanceId, segment.customerId);
+  const customerSegments = await customerSessionSegments(deps.store, segment.instanceId, segment.customerId);
   if (!detectsReturn(segment, event.detail.eventType, customerSegments)) return { outcome };
   const intent: ReturnIntent = {
     instanceId: segment.instanceId,
@@ -143,7 +143,18 @@ async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promis
     const named = (await store.getSegment(intent.instanceId, intent.previousContactId))?.value;
     return named ? store.listSessionSegments(intent.instanceId, sessionIdOf(named)) : [];
   }
-  return intent.customerId === undefined ? [] : store.listCustomerSegments(intent.instanceId, intent.customerId);
+  return intent.customerId === undefined ? [] : customerSessionSegments(store, intent.instanceId, intent.customerId);
+}
+
+/**
+ * Every segment of every session the customer appears in. Connect puts customerId on the contact
+ * that carried it (typically C1 only), so transfer and survey segments are found by session.
+ */
+async function customerSessionSegments(store: ChatlineStore, instanceId: string, customerId: string): Promise<Segment[]> {
+  const tagged = await store.listCustomerSegments(instanceId, customerId);
+  const sessionIds = [...new Set(tagged.map(sessionIdOf))];
+  const sessions = await Promise.all(sessionIds.map((id) => store.listSessionSegments(instanceId, id)));
+  return sessions.flat();
 }
 
 export interface OutcomeInput extends ResumeTarget {
