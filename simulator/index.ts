@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
-import { ContactStore, type RehydrationType, type SimContact } from './contacts';
+import { ContactStore, type SimContact, type StartChatInput } from './contacts';
 import { handleControl } from './control';
 import { ConnectError } from './errors';
 import { buildContactEvent, type ContactEventEnvelope, type EventStats, EventPipeline, eventBridgePublisher } from './events';
@@ -79,14 +79,8 @@ export interface SimulatorStats {
   events: EventStats;
 }
 
-export interface StartChatOptions {
-  instanceId: string;
-  customerId?: string;
-  displayName?: string;
-  persistentChat?: { rehydrationType: RehydrationType; sourceContactId: string };
-  relatedContactId?: string;
-  attributes?: Record<string, string>;
-}
+/** What the driving API's startChat takes: StartChatContact's input without segment attributes. */
+export type StartChatOptions = Omit<StartChatInput, 'segmentAttributes'>;
 
 const emptyApiStats = (): ApiStats => ({ calls: 0, succeeded: 0, throttled: 0, failed: 0, replayed: 0 });
 
