@@ -18,6 +18,7 @@ import type { SimulatorOptions } from '../simulator';
 import { ConnectSimulator } from '../simulator';
 import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
+import { createAwsRequestHandler } from './aws-api';
 import type { EventEnvelope } from './bus';
 import { LocalEventBus } from './bus';
 import { LocalStepFunctions } from './sfn/runner';
@@ -82,10 +83,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
+  const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules: chatlineRules(options.returnEventSource) });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void simulator.handle(req, res, Buffer.concat(chunks)));
+    req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
