@@ -145,7 +145,8 @@ program
   .option('--connect-endpoint <url>', 'send the workflows\' Connect calls here (e.g. a separate `chatline sim`) instead of the built-in simulator')
   .option('--readiness <seconds>', 'transcript readiness delay after a session ends (the demo uses 1)')
   .option('--grace <seconds>', 'late-event grace before a return is planned (the demo uses 1)')
-  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string }) => {
+  .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', '1')
+  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string; retryTimeScale: string }) => {
     mkdirSync(dirname(opts.db), { recursive: true });
     const stack = await startLocalStack({
       dbPath: opts.db,
@@ -155,6 +156,7 @@ program
         readinessDelaySeconds: Number(opts.readiness ?? DEMO_TIMING.planner?.readinessDelaySeconds),
         lateEventGraceSeconds: Number(opts.grace ?? DEMO_TIMING.planner?.lateEventGraceSeconds),
       },
+      retryTimeScale: Number(opts.retryTimeScale),
       ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
     });
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);
@@ -178,5 +180,6 @@ program
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`chatline: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 2;
+  // Exit now: a half-started stack may hold a listening socket.
+  process.exit(2);
 });

@@ -139,7 +139,9 @@ function findPastSession({ intent, newContact, candidates }: PlanInput): PastSes
     return { sessionId, segments };
   }
   const others = candidates.filter((s) => sessionIdOf(s) !== ownSession && s.contactId !== intent.contactId);
-  if (others.length === 0) return { skip: `customer ${intent.customerId ?? '?'} has no past session` };
+  // Nothing known yet may only mean the past session's events are late (they arrive unordered):
+  // retried with backoff, and recorded as SKIPPED if it stays so.
+  if (others.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no past session in the lineage yet`);
   const ended = endedSessions(others);
   if (ended.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no ended past session yet`);
   const latest = ended.sort((a, b) => maxTime(a.map((s) => s.disconnectedAt ?? '')).localeCompare(maxTime(b.map((s) => s.disconnectedAt ?? '')))).at(-1) as Segment[];

@@ -22,6 +22,9 @@ interface LibEvent {
 }
 
 export class HistoryRecorder {
+  /** Task states whose last attempt failed: a Catch exits them without a TaskSucceeded. */
+  private readonly failedTasks = new Set<string>();
+
   /** Appends to `events` (an execution's history, possibly from before a restart or redrive). */
   constructor(
     readonly events: HistoryEvent[],
@@ -57,13 +60,16 @@ export class HistoryRecorder {
         return;
       case 'StateExited':
         if (!s) return;
-        if (s.type === 'Task') this.add('TaskSucceeded', e.timestamp, { name: s.name, output: json(s.output) });
+        if (s.type === 'Task' && !this.failedTasks.delete(s.name)) this.add('TaskSucceeded', e.timestamp, { name: s.name, output: json(s.output) });
         return this.add(`${s.type}StateExited`, e.timestamp, { name: s.name, output: json(s.output) });
       case 'StateFailed':
-        if (!s) return;
-        return this.add(s.type === 'Task' ? 'TaskFailed' : `${s.type}StateFailed`, e.timestamp, { name: s.name, error: e.Error, cause: cause(e.Cause) });
+        // Step Functions records a failed Task as TaskFailed; a Fail state only as ExecutionFailed.
+        if (!s || s.type !== 'Task') return;
+        this.failedTasks.add(s.name);
+        return this.add('TaskFailed', e.timestamp, { name: s.name, error: e.Error, cause: cause(e.Cause) });
       case 'StateRetried':
         if (!s) return;
+        this.failedTasks.delete(s.name);
         // The failure itself was already recorded from StateFailed: a retry is a new TaskScheduled.
         return this.add('TaskScheduled', e.timestamp, { name: s.name, retryAttempt: e.retry?.attempt });
       case 'StateCaught':

@@ -198,7 +198,8 @@ export class LocalStepFunctions {
     if (state === loaded.spec.definition.StartAt) return loaded.machine;
     let machine = loaded.restartMachines.get(state);
     if (!machine) {
-      machine = new StateMachine({ ...loaded.spec.definition, StartAt: state });
+      // Validated once at register(); a copy starting midway would fail the reachability check.
+      machine = new StateMachine({ ...loaded.spec.definition, StartAt: state }, { validationOptions: { noValidate: true } });
       loaded.restartMachines.set(state, machine);
     }
     return machine;

@@ -29,6 +29,8 @@ export interface CrashReport {
   readonly notAssociated: string[];
   readonly nonTerminalExecutions: number;
   readonly inboxLeft: number;
+  /** What the restarted process said it continued: proof the kill hit work in progress. */
+  readonly recovered: { readonly executions: number; readonly events: number };
 }
 
 /** Mulberry32: a small seeded PRNG, so a seed replays the same burst and the same kill point. */
@@ -58,7 +60,7 @@ export async function runCrashScenario(seed: number, customers = 8): Promise<Cra
   const [simPort, stackPort] = [await freePort(), await freePort()];
   const simUrl = `http://127.0.0.1:${simPort}`;
   const stackUrl = `http://127.0.0.1:${stackPort}`;
-  const devArgs = ['dev', '--no-demo', '--port', String(stackPort), '--db', db, '--connect-endpoint', simUrl, '--readiness', '0', '--grace', '0.5'];
+  const devArgs = ['dev', '--no-demo', '--port', String(stackPort), '--db', db, '--connect-endpoint', simUrl, '--readiness', '0', '--grace', '0.5', '--retry-time-scale', '0.05'];
   const children: Child[] = [];
   try {
     children.push(await startChatline(['sim', '--port', String(simPort), '--seed', String(seed), '--no-throttle', '--transcript-ready', '0', '--instance', 'crash-instance'], /listening on/));
@@ -114,7 +116,7 @@ export async function runCrashScenario(seed: number, customers = 8): Promise<Cra
         await inFlight;
         continue;
       }
-      if (i > killAfter && stack.process.exitCode !== null) {
+      if (i > killAfter) {
         pending.push(batch);
         continue;
       }
@@ -125,6 +127,9 @@ export async function runCrashScenario(seed: number, customers = 8): Promise<Cra
 
     stack = await startChatline(devArgs, /local stack on/);
     children.push(stack);
+    await new Promise((r) => setTimeout(r, 100));
+    const said = /continued (\d+) unfinished executions and (\d+) undelivered events/.exec(stack.output());
+    const recovered = { executions: Number(said?.[1] ?? 0), events: Number(said?.[2] ?? 0) };
     for (const batch of pending) {
       const out = await events.send(new PutEventsCommand({ Entries: batch }));
       if (out.FailedEntryCount) throw new Error(`PutEvents refused entries after restart: ${JSON.stringify(out.Entries)}`);
@@ -169,9 +174,17 @@ export async function runCrashScenario(seed: number, customers = 8): Promise<Cra
         killedAfterBatch: killAfter,
         lostEvents: lost,
         duplicateAssociations: Object.entries(stats.associationsByContact).filter(([, n]) => n > 1).map(([c]) => c),
-        notAssociated: returns.filter((r) => (stats.associationsByContact[r.contactId] ?? 0) === 0).map((r) => r.contactId),
+        notAssociated: await Promise.all(
+          returns
+            .filter((r) => (stats.associationsByContact[r.contactId] ?? 0) === 0)
+            .map(async (r) => {
+              const ledger = (await store.getResumption(instanceId, r.contactId))?.value;
+              return `${r.contactId} (${r.explicit ? 'named' : 'by customer'}): ${ledger ? `${ledger.status} ${ledger.reason ?? ''}` : 'no ledger record'}`;
+            }),
+        ),
         nonTerminalExecutions: nonTerminal + (running === Infinity ? 0 : running),
         inboxLeft,
+        recovered,
       };
     } finally {
       store.close();

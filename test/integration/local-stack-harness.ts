@@ -10,7 +10,9 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
   const stack = await startLocalStack({
     dbPath: join(dir, 'chatline.db'),
     planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: 0.3 },
-    simulator: { transcriptReadySeconds: 0 },
+    // Retries are scaled to milliseconds here, Connect's token buckets are not: throttling is
+    // tested on its own (test/integration/simulator), not mixed into workflow timing.
+    simulator: { transcriptReadySeconds: 0, throttling: false },
     retryTimeScale: 0.005,
     ...overrides,
   });

@@ -111,9 +111,9 @@ describe('Planner', () => {
     });
 
     describe('when there is nothing to resume', () => {
-      it('skips a customer with no past session', () => {
-        const decision = plan({ candidates: [newContact()] });
-        expect(decision).toEqual({ action: 'skip', reason: `customer ${CUSTOMER_ID} has no past session` });
+      it('waits (retryable) for a customer with no past session yet: its events may be late', () => {
+        expect(() => plan({ candidates: [newContact()] })).toThrow(PastSessionNotReadyError);
+        expect(() => plan({ candidates: [newContact()] })).toThrow(`customer ${CUSTOMER_ID} has no past session in the lineage yet`);
       });
 
       it('skips a contact that is already persistent', () => {
