@@ -45,7 +45,7 @@ export function lambdaHandler<I, O>(step: (input: I) => Promise<O>): (input: I, 
       logger.warn('step failed', { error: err as Error });
       throw err;
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }
