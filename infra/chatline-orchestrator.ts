@@ -83,12 +83,39 @@ export interface ChatlineOrchestratorProps {
   readonly createDashboard?: boolean;
 }
 
-type StepKey = keyof typeof STEP_FUNCTION_NAMES;
+export type StepKey = keyof typeof STEP_FUNCTION_NAMES;
 
 const ENTRIES: Record<StepKey, string> = {
   recordContactEvent: 'record-contact-event.ts',
   planResumption: 'plan-resumption.ts',
   recordOutcome: 'record-outcome.ts',
+};
+
+interface TableAccess {
+  readonly actions: readonly string[];
+  /** GSIs the step queries (dynamodb:Query on `<table>/index/<name>`). */
+  readonly indexes?: readonly string[];
+}
+type StepTableAccess = Partial<Record<StoreTable, TableAccess>>;
+
+/**
+ * The DynamoDB calls each Lambda step makes, and therefore all it may make. A test runs the steps
+ * against the DynamoDB store and checks that the calls it observes are exactly these.
+ * Scan (listSegments, listResumptions, listRejected) is for operators, never a step.
+ */
+export const STEP_TABLE_ACCESS: Record<StepKey, StepTableAccess> = {
+  recordContactEvent: {
+    lineage: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], indexes: ['bySession', 'byCustomer'] },
+    events: { actions: ['dynamodb:PutItem'] },
+  },
+  planResumption: {
+    lineage: { actions: ['dynamodb:GetItem'], indexes: ['bySession', 'byCustomer'] },
+    ledger: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  },
+  recordOutcome: {
+    lineage: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    ledger: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  },
 };
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+$/;
@@ -151,13 +178,17 @@ export class ChatlineOrchestrator extends Construct {
     this.recordContactEventFunction = fn('recordContactEvent', 'RecordContactEvent');
     this.planResumptionFunction = fn('planResumption', 'PlanResumption');
     this.recordOutcomeFunction = fn('recordOutcome', 'RecordOutcome');
-    // Exactly the calls each step's code makes (handlers/dynamodb-store.ts; Scan is for operators only).
-    allowTable(this.recordContactEventFunction, this.lineageTable, ['dynamodb:GetItem', 'dynamodb:PutItem'], ['byCustomer']);
-    allowTable(this.recordContactEventFunction, this.eventsTable, ['dynamodb:PutItem']);
-    allowTable(this.planResumptionFunction, this.lineageTable, ['dynamodb:GetItem'], ['bySession', 'byCustomer']);
-    allowTable(this.planResumptionFunction, this.ledgerTable, ['dynamodb:GetItem', 'dynamodb:PutItem']);
-    allowTable(this.recordOutcomeFunction, this.lineageTable, ['dynamodb:GetItem', 'dynamodb:PutItem']);
-    allowTable(this.recordOutcomeFunction, this.ledgerTable, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+    const tables: Record<StoreTable, dynamodb.Table> = { lineage: this.lineageTable, ledger: this.ledgerTable, events: this.eventsTable };
+    const functions: Record<StepKey, NodejsFunction> = {
+      recordContactEvent: this.recordContactEventFunction,
+      planResumption: this.planResumptionFunction,
+      recordOutcome: this.recordOutcomeFunction,
+    };
+    for (const [step, access] of Object.entries(STEP_TABLE_ACCESS) as [StepKey, StepTableAccess][]) {
+      for (const [table, { actions, indexes }] of Object.entries(access) as [StoreTable, TableAccess][]) {
+        allowTable(functions[step], tables[table], [...actions], [...(indexes ?? [])]);
+      }
+    }
 
     // resume-chat (Standard). Its role: the two Lambda steps, Connect on this instance only, PutEvents on the bus.
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', DEFAULT_EVENT_BUS_NAME);

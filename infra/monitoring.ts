@@ -15,13 +15,16 @@ import { Construct } from 'constructs';
 import { CHATLINE_METRICS } from '../handlers/lambda/metric-names';
 
 export interface ChatlineAlarmThresholds {
-  /** resume-chat executions failed (each is a FAILED resumption) in 5 minutes. @default 1 */
+  /**
+   * resume-chat executions failed in 5 minutes: a terminal Connect answer (recorded FAILED), or a
+   * transient one that outlasted the Associate retries (redrive the execution). @default 1
+   */
   readonly resumeChatFailed?: number;
   /** contact-events executions failed or timed out, rejected events excluded, in 5 minutes. @default 1 */
   readonly contactEventsFailed?: number;
   /** Messages waiting in the rule DLQ. @default 1 */
   readonly deadLetterQueueDepth?: number;
-  /** Throttles anywhere (Step Functions, Lambda, EventBridge, Connect after retries) in 5 minutes. @default 5 */
+  /** Throttles of Step Functions executions, Lambda steps and EventBridge rules in 5 minutes. @default 5 */
   readonly throttles?: number;
 }
 
@@ -58,7 +61,6 @@ export class ChatlineMonitoring extends Construct {
     const throttleMetrics: Record<string, cloudwatch.IMetric> = {
       sfnContact: contactEvents.metricThrottled({ period: PERIOD }),
       sfnResume: resumeChat.metricThrottled({ period: PERIOD }),
-      connect: this.custom(CHATLINE_METRICS.connectThrottled),
       ...Object.fromEntries(functions.map((f, i) => [`lambda${i}`, f.metricThrottles({ period: PERIOD })])),
       ...Object.fromEntries(rules.map((r, i) => [`rule${i}`, eventsMetric('ThrottledRules', r)])),
     };
@@ -81,13 +83,13 @@ export class ChatlineMonitoring extends Construct {
 
     if (props.createAlarms) {
       this.alarm('ResumeChatFailedAlarm', resumeChat.metricFailed({ period: PERIOD }), t.resumeChatFailed ?? 1,
-        'chatline: resume-chat executions failed (FAILED resumptions; see the ledger and the Chat Resumption Failed events)');
+        'chatline: resume-chat executions failed: FAILED resumptions (ledger, Chat Resumption Failed events) or Connect errors that outlasted the retries (redrive)');
       this.alarm('ContactEventsFailedAlarm', contactFailures, t.contactEventsFailed ?? 1,
         'chatline: contact-events executions failed or timed out (rejected events excluded)');
       this.alarm('DeadLetterQueueAlarm', dlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
         t.deadLetterQueueDepth ?? 1, 'chatline: events EventBridge could not deliver to contact-events are waiting in the DLQ');
       this.alarm('ThrottlesAlarm', throttles, t.throttles ?? 5,
-        'chatline: throttling in Step Functions, Lambda, EventBridge or Connect (after retries)');
+        'chatline: throttling of Step Functions executions, Lambda steps or EventBridge rules');
     }
 
     if (props.createDashboard) {
@@ -114,7 +116,6 @@ export class ChatlineMonitoring extends Construct {
         graph('Time from return to association (ms)', [returnToAssociation('p50'), returnToAssociation('p99')]),
         graph('Throttles and retries', [
           throttles,
-          m(CHATLINE_METRICS.connectThrottled, 'Connect throttled after retries'),
           m(CHATLINE_METRICS.pastSessionNotReady, 'past session not ready (retried)'),
           ...rules.map((r, i) => eventsMetric('RetryInvocationAttempts', r, `rule ${i === 0 ? 'A' : 'B'} retries`)),
         ]),

@@ -13,7 +13,6 @@ export const CHATLINE_METRICS = {
   resumptionsSucceeded: 'ResumptionsSucceeded',
   resumptionsFailed: 'ResumptionsFailed',
   resumptionsSkipped: 'ResumptionsSkipped',
-  connectThrottled: 'ConnectThrottled',
   returnToAssociationMs: 'ReturnToAssociationMs',
 } as const;
 

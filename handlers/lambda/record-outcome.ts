@@ -10,13 +10,9 @@ const OUTCOME_METRIC = {
   SKIPPED: M.resumptionsSkipped,
 } as const satisfies Record<OutcomeInput['outcome'], string>;
 
-/** Connect throttling that outlived the Associate state's retries. */
-const THROTTLED = /^Connect\.(ThrottlingException|TooManyRequestsException|LimitExceededException)$/;
-
 export const handler = lambdaHandler(async (input: OutcomeInput) => {
   const result = await steps.recordOutcome(input);
   metrics.addMetric(OUTCOME_METRIC[input.outcome], MetricUnit.Count, 1);
-  if (input.outcome === 'FAILED' && THROTTLED.test(input.error?.Error ?? '')) metrics.addMetric(M.connectThrottled, MetricUnit.Count, 1);
   if (input.outcome === 'ASSOCIATED') {
     const intent = await store.getIntent(input.instanceId, input.contactId);
     const since = intent ? Date.parse(intent.value.detectedAt) : Number.NaN;

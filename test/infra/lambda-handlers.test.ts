@@ -120,11 +120,14 @@ describe('plan-resumption and record-outcome', () => {
     expect(metricNames()).toContain('ResumptionsSkipped');
   });
 
-  it('counts Connect throttling that outlived the retries', async () => {
+  it('records a terminal Connect answer as FAILED and counts it', async () => {
     const outcome = load('record-outcome');
-    const error = { Error: 'Connect.ThrottlingException', Cause: '{"errorMessage":"Rate exceeded"}' };
-    await outcome({ instanceId: 'inst-1', contactId: 'N2', outcome: 'FAILED', error }, context);
-    expect(metricNames()).toEqual(expect.arrayContaining(['ResumptionsFailed', 'ConnectThrottled']));
+    const error = { Error: 'Connect.InvalidRequestException', Cause: '{"errorMessage":"contact is already persistent"}' };
+    await expect(outcome({ instanceId: 'inst-1', contactId: 'N2', outcome: 'FAILED', error }, context)).resolves.toMatchObject({
+      detailType: 'Chat Resumption Failed',
+      detail: { status: 'FAILED', reason: 'Connect.InvalidRequestException: contact is already persistent' },
+    });
+    expect(metricNames()).toEqual(['ResumptionsFailed']);
   });
 });
 
