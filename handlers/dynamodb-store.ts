@@ -1,0 +1,249 @@
+/**
+ * The ChatlineStore on DynamoDB. Every write is a single conditional PutItem (no transactions:
+ * dynalite, the test double, has none, and one item per write needs none): version 0 means
+ * `attribute_not_exists(pk)`, any other version means `#v = :expected`. A failed condition is
+ * translated here, at the adapter, into the domain's ConcurrentUpdateError; every other SDK error
+ * is rethrown unchanged.
+ *
+ * Reads of single items are strongly consistent. The session and customer lookups go through
+ * GSIs, which are eventually consistent on AWS: a segment written a moment ago may be missing
+ * from them for a short while. The planner tolerates that (PastSessionNotReadyError is retried).
+ */
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { NativeAttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../core/errors';
+import type { Resumption } from '../core/ledger';
+import type { Segment } from '../core/lineage';
+import { sessionIdOf } from '../core/lineage';
+import type { ReturnIntent } from '../core/returns';
+import type { ChatlineStore, RejectedEvent, Versioned } from '../core/store';
+import type { StoreTableNames } from './dynamodb-schema';
+import { LINEAGE_INDEX } from './dynamodb-schema';
+
+export interface DynamoDbStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tables: StoreTableNames;
+  /** How long a processed-event key is kept for dedup. @default 7 days (EventBridge retries for at most 24 h) */
+  readonly processedEventTtlSeconds?: number;
+  /** How long a rejected event is kept. @default 90 days */
+  readonly rejectedEventTtlSeconds?: number;
+  readonly now?: () => Date;
+}
+
+type Item = Record<string, NativeAttributeValue>;
+
+const SEGMENT = 'SEGMENT';
+const INTENT = 'INTENT';
+const REJECTED_PK = 'REJECTED';
+const DAY = 86_400;
+
+const key = (instanceId: string, contactId: string): string => `${instanceId}#${contactId}`;
+
+export class DynamoDbStore implements ChatlineStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tables: StoreTableNames;
+  private readonly processedTtl: number;
+  private readonly rejectedTtl: number;
+  private readonly now: () => Date;
+  private sequence = 0;
+
+  constructor(options: DynamoDbStoreOptions) {
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    this.tables = options.tables;
+    this.processedTtl = options.processedEventTtlSeconds ?? 7 * DAY;
+    this.rejectedTtl = options.rejectedEventTtlSeconds ?? 90 * DAY;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async markProcessed(eventKey: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tables.events,
+          Item: { pk: `PROCESSED#${eventKey}`, sk: 'PROCESSED', at, expiresAt: this.expiry(this.processedTtl) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async putRejected(r: RejectedEvent): Promise<void> {
+    // Sort key: arrival time, then a per-process sequence and a random tail so equal times never collide.
+    const sk = `${r.receivedAt}#${String(++this.sequence).padStart(10, '0')}#${randomUUID()}`;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tables.events,
+        Item: {
+          pk: REJECTED_PK,
+          sk,
+          receivedAt: r.receivedAt,
+          reason: r.reason,
+          origin: r.origin,
+          // The raw event is arbitrary JSON: keep it as text so it round-trips exactly.
+          event: JSON.stringify(r.event ?? null),
+          expiresAt: this.expiry(this.rejectedTtl),
+        },
+      }),
+    );
+  }
+
+  async listRejected(): Promise<RejectedEvent[]> {
+    const items = await this.queryAll({
+      TableName: this.tables.events,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': REJECTED_PK },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({
+      receivedAt: i['receivedAt'] as string,
+      reason: i['reason'] as string,
+      event: JSON.parse(i['event'] as string) as unknown,
+      ...(typeof i['origin'] === 'string' ? { origin: i['origin'] } : {}),
+    }));
+  }
+
+  getSegment(instanceId: string, contactId: string): Promise<Versioned<Segment> | undefined> {
+    return this.get<Segment>(this.tables.lineage, { pk: key(instanceId, contactId), sk: SEGMENT });
+  }
+
+  putSegment(segment: Segment, expectedVersion: number): Promise<void> {
+    return this.put(
+      this.tables.lineage,
+      { pk: key(segment.instanceId, segment.contactId), sk: SEGMENT },
+      segment,
+      expectedVersion,
+      {
+        contactId: segment.contactId,
+        sessionKey: key(segment.instanceId, sessionIdOf(segment)),
+        // Sparse index: a segment without a customer id is not in byCustomer.
+        customerKey: segment.customerId === undefined ? undefined : key(segment.instanceId, segment.customerId),
+      },
+    );
+  }
+
+  listSessionSegments(instanceId: string, sessionId: string): Promise<Segment[]> {
+    return this.queryIndex(LINEAGE_INDEX.session, 'sessionKey', key(instanceId, sessionId));
+  }
+
+  listCustomerSegments(instanceId: string, customerId: string): Promise<Segment[]> {
+    return this.queryIndex(LINEAGE_INDEX.customer, 'customerKey', key(instanceId, customerId));
+  }
+
+  async listSegments(): Promise<Segment[]> {
+    const items = await this.scanAll({
+      TableName: this.tables.lineage,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': SEGMENT },
+      ConsistentRead: true,
+    });
+    const segments = items.map((i) => i['value'] as Segment);
+    return segments.sort((a, b) => compareKeys([a.instanceId, sessionIdOf(a), a.contactId], [b.instanceId, sessionIdOf(b), b.contactId]));
+  }
+
+  getIntent(instanceId: string, contactId: string): Promise<Versioned<ReturnIntent> | undefined> {
+    return this.get<ReturnIntent>(this.tables.lineage, { pk: key(instanceId, contactId), sk: INTENT });
+  }
+
+  putIntent(intent: ReturnIntent, expectedVersion: number): Promise<void> {
+    return this.put(this.tables.lineage, { pk: key(intent.instanceId, intent.contactId), sk: INTENT }, intent, expectedVersion, {});
+  }
+
+  getResumption(instanceId: string, contactId: string): Promise<Versioned<Resumption> | undefined> {
+    return this.get<Resumption>(this.tables.ledger, { pk: key(instanceId, contactId) });
+  }
+
+  putResumption(resumption: Resumption, expectedVersion: number): Promise<void> {
+    return this.put(this.tables.ledger, { pk: key(resumption.instanceId, resumption.contactId) }, resumption, expectedVersion, {
+      status: resumption.status,
+    });
+  }
+
+  async listResumptions(): Promise<Resumption[]> {
+    const items = await this.scanAll({ TableName: this.tables.ledger, ConsistentRead: true });
+    const records = items.map((i) => i['value'] as Resumption);
+    return records.sort((a, b) => compareKeys([a.instanceId, a.contactId], [b.instanceId, b.contactId]));
+  }
+
+  private async get<T>(table: string, itemKey: Item): Promise<Versioned<T> | undefined> {
+    const { Item: item } = await this.doc.send(new GetCommand({ TableName: table, Key: itemKey, ConsistentRead: true }));
+    return item ? { value: item['value'] as T, version: item['version'] as number } : undefined;
+  }
+
+  /** The conditional write: create at version 0, otherwise replace only the expected version. */
+  private async put(table: string, itemKey: Item, value: object, expectedVersion: number, attributes: Item): Promise<void> {
+    const create = expectedVersion === 0;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...attributes, ...itemKey, version: expectedVersion + 1, value },
+          ConditionExpression: create ? 'attribute_not_exists(pk)' : '#v = :expected',
+          ...(create ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        throw new ConcurrentUpdateError(`${table} ${String(itemKey['pk'])}: version ${expectedVersion} is no longer current`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  private async queryIndex(indexName: string, attribute: string, value: string): Promise<Segment[]> {
+    const items = await this.queryAll({
+      TableName: this.tables.lineage,
+      IndexName: indexName,
+      KeyConditionExpression: '#k = :k',
+      ExpressionAttributeNames: { '#k': attribute },
+      ExpressionAttributeValues: { ':k': value },
+    });
+    return items.map((i) => i['value'] as Segment);
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async scanAll(input: ScanCommandInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.doc.send(new ScanCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private expiry(ttlSeconds: number): number {
+    return Math.floor(this.now().getTime() / 1000) + ttlSeconds;
+  }
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

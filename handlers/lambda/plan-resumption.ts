@@ -1,0 +1,17 @@
+/** PlanResumption (resume-chat workflow): reuse the stored plan, or plan once and store it. */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PastSessionNotReadyError } from '../../core/errors';
+import type { ResumeTarget } from '../../core/use-cases';
+import { CHATLINE_METRICS as M } from './metric-names';
+import { lambdaHandler, metrics, steps } from './runtime';
+
+export const handler = lambdaHandler(async (input: ResumeTarget) => {
+  try {
+    const result = await steps.planResumption({ instanceId: input.instanceId, contactId: input.contactId });
+    if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
+    return result;
+  } catch (err) {
+    if (err instanceof PastSessionNotReadyError) metrics.addMetric(M.pastSessionNotReady, MetricUnit.Count, 1);
+    throw err;
+  }
+});
