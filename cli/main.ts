@@ -146,7 +146,8 @@ program
   .option('--readiness <seconds>', 'transcript readiness delay after a session ends (the demo uses 1)')
   .option('--grace <seconds>', 'late-event grace before a return is planned (the demo uses 1)')
   .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', '1')
-  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string; retryTimeScale: string }) => {
+  .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)')
+  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string; retryTimeScale: string; seed?: string }) => {
     mkdirSync(dirname(opts.db), { recursive: true });
     const stack = await startLocalStack({
       dbPath: opts.db,
@@ -157,6 +158,7 @@ program
         lateEventGraceSeconds: Number(opts.grace ?? DEMO_TIMING.planner?.lateEventGraceSeconds),
       },
       retryTimeScale: Number(opts.retryTimeScale),
+      simulator: { ...DEMO_TIMING.simulator, seed: opts.seed === undefined ? Date.now() % 2 ** 31 : Number(opts.seed) },
       ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
     });
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);

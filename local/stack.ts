@@ -5,6 +5,8 @@
  */
 import './polyfills';
 import { ConnectClient } from '@aws-sdk/client-connect';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -60,6 +62,14 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** Clients the workflows' tasks use: one attempt each, because the workflow's Retry is the retry. */
+const localClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  maxAttempts: 1,
+});
+
 export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 export const stateMachineArn = (name: string): string => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
 
@@ -98,12 +108,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [functionArn(STEP_FUNCTION_NAMES.planResumption), (p) => steps.planResumption(p as Parameters<Steps['planResumption']>[0])],
       [functionArn(STEP_FUNCTION_NAMES.recordOutcome), (p) => steps.recordOutcome(p as Parameters<Steps['recordOutcome']>[0])],
     ]),
-    connect: new ConnectClient({ endpoint: options.connectEndpoint ?? url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
-    startExecution: async (input) => {
-      const e = sfn.startExecution({ stateMachineArn: input.StateMachineArn, ...(input.Name ? { name: input.Name } : {}), input: input.Input });
-      return { ExecutionArn: e.executionArn, StartDate: e.startDate.toISOString() };
-    },
-    putEvents: (entries) => bus.putEvents(entries) as Promise<{ Entries: Record<string, unknown>[]; FailedEntryCount: number }>,
+    connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
+    // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
+    sfn: new SFNClient(localClientConfig(url)),
+    events: new EventBridgeClient(localClientConfig(url)),
     onConnectCall: async (api, params) => {
       if (api !== 'createPersistentContactAssociation') return;
       await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
@@ -144,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     close: async () => {
       await sfn.suspend();
       await bus.waitForIdle();
+      for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
     },

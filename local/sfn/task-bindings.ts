@@ -2,14 +2,18 @@
  * Binds each Task state of a definition to a local function, by its Resource:
  *  - arn:aws:states:::lambda:invoke          → the step handler named by FunctionName, in-process
  *  - arn:aws:states:::aws-sdk:connect:<api>  → the real @aws-sdk/client-connect over HTTP
- *  - arn:aws:states:::states:startExecution  → the local Step Functions engine
- *  - arn:aws:states:::events:putEvents       → the local event bus
+ *  - arn:aws:states:::states:startExecution  → the real @aws-sdk/client-sfn, against the local endpoint
+ *  - arn:aws:states:::events:putEvents       → the real @aws-sdk/client-eventbridge, against the local endpoint
  * Errors keep the names Step Functions gives them (`Connect.ThrottlingException`,
  * `StepFunctions.ExecutionAlreadyExistsException`, a Lambda error's own name), so the same
  * Retry/Catch blocks fire locally and on AWS.
  */
 import * as connect from '@aws-sdk/client-connect';
 import type { ConnectClient } from '@aws-sdk/client-connect';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type TaskFn = (input: JsonValue) => Promise<JsonValue>;
@@ -18,8 +22,8 @@ export interface TaskBackends {
   /** Step handlers by function ARN (or name). */
   readonly lambdas: ReadonlyMap<string, (payload: unknown) => Promise<unknown>>;
   readonly connect: ConnectClient;
-  startExecution(input: { StateMachineArn: string; Name?: string; Input?: unknown }): Promise<{ ExecutionArn: string; StartDate: string }>;
-  putEvents(entries: Record<string, unknown>[]): Promise<{ Entries: Record<string, unknown>[]; FailedEntryCount: number }>;
+  readonly sfn: SFNClient;
+  readonly events: EventBridgeClient;
   /** Called before every Connect call a task makes (the runtime counts association attempts). */
   onConnectCall?: (api: string, params: Record<string, unknown>) => Promise<void> | void;
 }
@@ -57,15 +61,31 @@ function bindResource(resource: string, backends: TaskBackends, stateName: strin
     };
   }
   if (resource === 'arn:aws:states:::states:startExecution') {
-    return async (input) => toJson(await backends.startExecution(input as { StateMachineArn: string; Name?: string; Input?: unknown }));
+    return async (input) => {
+      const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+      try {
+        const out = await backends.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: StateMachineArn, ...(Name ? { name: Name } : {}), input: typeof Input === 'string' ? Input : JSON.stringify(Input ?? {}) }),
+        );
+        return { ExecutionArn: out.executionArn ?? '', StartDate: out.startDate?.toISOString() ?? '' };
+      } catch (err) {
+        throw asStepFunctionsError('StepFunctions', err);
+      }
+    };
   }
   if (resource === 'arn:aws:states:::events:putEvents') {
     return async (input) => {
+      // The integration takes Detail as JSON text or as an object (which it serializes).
       const entries = ((input as { Entries: Record<string, unknown>[] }).Entries ?? []).map((e) => ({
         ...e,
         Detail: typeof e['Detail'] === 'string' ? e['Detail'] : JSON.stringify(e['Detail'] ?? {}),
-      }));
-      return toJson(await backends.putEvents(entries));
+      })) as PutEventsRequestEntry[];
+      try {
+        const { $metadata: _metadata, ...out } = await backends.events.send(new PutEventsCommand({ Entries: entries }));
+        return toJson(out);
+      } catch (err) {
+        throw asStepFunctionsError('EventBridge', err);
+      }
     };
   }
   if (resource.startsWith(`${SDK_PREFIX}connect:`)) return bindConnect(resource.slice(`${SDK_PREFIX}connect:`.length), backends);
@@ -89,11 +109,16 @@ function bindConnect(api: string, backends: TaskBackends): TaskFn {
   };
 }
 
-/** Step Functions names SDK-integration errors `<Service>.<ExceptionName>`; transport failures are SdkClientException. */
+/**
+ * Step Functions names integration errors `<Service>.<Code>Exception` (e.g. the SFN API's
+ * `ExecutionAlreadyExists` surfaces as `StepFunctions.ExecutionAlreadyExistsException`);
+ * transport failures are `<Service>.SdkClientException`.
+ */
 export function asStepFunctionsError(service: string, err: unknown): TaskError {
-  const e = err as { name?: string; message?: string; $metadata?: unknown };
-  const name = e.$metadata !== undefined && e.name ? e.name : 'SdkClientException';
-  return new TaskError(`${service}.${name}`, e.message ?? String(err));
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const served = e.$metadata?.httpStatusCode !== undefined && e.name !== undefined;
+  const code = served ? (e.name as string) : 'SdkClientException';
+  return new TaskError(`${service}.${code.endsWith('Exception') ? code : `${code}Exception`}`, e.message ?? String(err));
 }
 
 function toJson(value: unknown): JsonValue {

@@ -5,7 +5,7 @@
  */
 import { runCrashScenario } from '../crash/crash-scenario';
 
-const SEEDS = [1, 2, 3, 4, 5, 6];
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 describe('crash and restart', () => {
   const reports: Awaited<ReturnType<typeof runCrashScenario>>[] = [];

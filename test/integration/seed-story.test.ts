@@ -48,3 +48,24 @@ describe('the seed story on the local stack', () => {
     ]);
   });
 });
+
+describe('`chatline dev` (what npm start runs)', () => {
+  it('plays both use cases as expected, and again when restarted on the same SQLite file', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { freePort, startChatline } = await import('./process-harness');
+    const dir = mkdtempSync(join(tmpdir(), 'chatline-dev-'));
+    try {
+      for (let run = 1; run <= 2; run++) {
+        const dev = await startChatline(['dev', '--port', String(await freePort()), '--db', join(dir, 'chatline.db')], /Both use cases as expected\.|NOT as expected/, 60_000);
+        const out = dev.output();
+        dev.process.kill('SIGTERM');
+        expect(await dev.exited).toBe(0);
+        expect(out).toContain('Both use cases as expected.');
+        expect(out).toMatch(/export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -1,0 +1,72 @@
+/**
+ * The workflows' own `states:startExecution` and `events:putEvents` tasks are bound to the real
+ * SDK clients and go over HTTP (here to a recording server), and SDK errors become the names
+ * Step Functions gives integration errors, which the workflows' Catch blocks match.
+ */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bindTasks } from '../../local/sfn/task-bindings';
+
+async function recordingServer(answer: (target: string) => { status: number; body: unknown }) {
+  const seen: { target: string; body: unknown }[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target']);
+      seen.push({ target, body: JSON.parse(raw || '{}') });
+      const { status, body } = answer(target);
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const config = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+const definition = {
+  States: {
+    Start: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution' },
+    Publish: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents' },
+  },
+};
+
+describe('task bindings', () => {
+  it('sends StartExecution and PutEvents over HTTP with the real clients', async () => {
+    const server = await recordingServer((target) =>
+      target.startsWith('AWSStepFunctions')
+        ? { status: 200, body: { executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:n', startDate: 1764000000 } }
+        : { status: 200, body: { FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] } },
+    );
+    try {
+      const tasks = bindTasks(definition, { lambdas: new Map(), connect: new ConnectClient(config(server.url)), sfn: new SFNClient(config(server.url)), events: new EventBridgeClient(config(server.url)) });
+      await expect(tasks['Start']!({ StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', Name: 'n', Input: { a: 1 } })).resolves.toEqual({
+        ExecutionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:n',
+        StartDate: '2025-11-24T16:00:00.000Z',
+      });
+      await expect(tasks['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: { b: 2 } }] })).resolves.toEqual({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+      expect(server.seen).toEqual([
+        { target: 'AWSStepFunctions.StartExecution', body: { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'n', input: '{"a":1}' } },
+        { target: 'AWSEvents.PutEvents', body: { Entries: [{ Source: 's', DetailType: 'd', Detail: '{"b":2}' }] } },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names an ExecutionAlreadyExists answer StepFunctions.ExecutionAlreadyExistsException, and a dead endpoint SdkClientException', async () => {
+    const server = await recordingServer(() => ({ status: 400, body: { __type: 'ExecutionAlreadyExists', message: 'Execution Already Exists' } }));
+    try {
+      const tasks = bindTasks(definition, { lambdas: new Map(), connect: new ConnectClient(config(server.url)), sfn: new SFNClient(config(server.url)), events: new EventBridgeClient(config(server.url)) });
+      await expect(tasks['Start']!({ StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', Name: 'n' })).rejects.toMatchObject({ name: 'StepFunctions.ExecutionAlreadyExistsException' });
+    } finally {
+      await server.close();
+    }
+    const dead = bindTasks(definition, { lambdas: new Map(), connect: new ConnectClient(config(server.url)), sfn: new SFNClient(config(server.url)), events: new EventBridgeClient(config(server.url)) });
+    await expect(dead['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toMatchObject({ name: 'EventBridge.SdkClientException' });
+  });
+});
