@@ -7,7 +7,7 @@
  */
 import './quiet-warnings';
 import { Command } from 'commander';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLocalStack } from '../local/stack';
@@ -16,6 +16,8 @@ import { runDemo } from './demo';
 import type { DemoResult } from './demo';
 import { progress, table } from './output';
 import { replayLines } from './replay';
+import { parseSeconds } from '../core/config';
+import { InvalidArgumentError } from 'commander';
 import { runSimulatorCli, simulatorCommand } from '../simulator/main';
 import type { ReplayReport } from './replay';
 
@@ -25,8 +27,35 @@ const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
   simulator: { transcriptReadySeconds: 1 },
 };
 
-function freshDb(): string {
-  return join(mkdtempSync(join(tmpdir(), 'chatline-')), 'chatline.db');
+/** Option parsers: a bad value is a clear usage error (exit 2), never NaN downstream. */
+const seconds = (name: string) => (value: string): number => {
+  try {
+    return parseSeconds(name, value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0-65535; got "${value}"`);
+  return n;
+};
+const wholeNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`must be a whole number >= 0; got "${value}"`);
+  return n;
+};
+const factor = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a number > 0; got "${value}"`);
+  return n;
+};
+
+/** The --db given, or a fresh temporary file that is removed afterwards. */
+function dbFor(given: string | undefined): { path: string; dispose: () => void } {
+  if (given) return { path: given, dispose: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'chatline-'));
+  return { path: join(dir, 'chatline.db'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function printDemo(result: DemoResult, json: boolean): void {
@@ -68,7 +97,9 @@ function printReplay(report: ReplayReport, json: boolean): void {
 const program = new Command()
   .name('chatline')
   .description('Resume Amazon Connect chats exactly once, with their lineage. Local stack, demo and replay.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Bad usage exits 2 (the table at the top); --help and --version exit 0.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('demo')
@@ -77,7 +108,8 @@ program
   .option('--db <path>', 'SQLite file to keep (default: a fresh temporary file)')
   .option('--record <file>', 'also write every event chatline rules received, one JSON per line (replayable)')
   .action(async (opts: { json?: boolean; db?: string; record?: string }) => {
-    const stack = await startLocalStack({ dbPath: opts.db ?? freshDb(), ...DEMO_TIMING });
+    const db = dbFor(opts.db);
+    const stack = await startLocalStack({ dbPath: db.path, ...DEMO_TIMING });
     const record = opts.record;
     if (record) {
       writeFileSync(record, '');
@@ -89,6 +121,7 @@ program
       process.exitCode = result.useCases.every((u) => u.asExpected) ? 0 : 1;
     } finally {
       await stack.close();
+      db.dispose();
     }
   });
 
@@ -97,9 +130,9 @@ program
   .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows')
   .argument('<events.jsonl>', 'the recorded events')
   .option('--db <path>', 'SQLite file (default: a fresh temporary file)')
-  .option('--grace <seconds>', 'late-event grace before a return is planned', '1')
+  .option('--grace <seconds>', 'late-event grace before a return is planned', seconds('--grace'), 1)
   .option('--json', 'print JSON for machines')
-  .action(async (file: string, opts: { db?: string; grace: string; json?: boolean }) => {
+  .action(async (file: string, opts: { db?: string; grace: number; json?: boolean }) => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -108,9 +141,10 @@ program
       process.exitCode = 2;
       return;
     }
+    const db = dbFor(opts.db);
     const stack = await startLocalStack({
-      dbPath: opts.db ?? freshDb(),
-      planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: Number(opts.grace) },
+      dbPath: db.path,
+      planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: opts.grace },
       simulator: { transcriptReadySeconds: 0 },
     });
     try {
@@ -120,6 +154,7 @@ program
       process.exitCode = report.events.rejected.length > 0 ? 1 : 0;
     } finally {
       await stack.close();
+      db.dispose();
     }
   });
 
@@ -139,26 +174,22 @@ program.addCommand(
 program
   .command('dev')
   .description('run the local stack on 127.0.0.1, play the seed story, and keep running (what npm start runs)')
-  .option('--port <n>', 'port of the loopback endpoint', '4577')
+  .option('--port <n>', 'port of the loopback endpoint', port, 4577)
   .option('--db <path>', 'SQLite file', '.chatline/chatline.db')
   .option('--no-demo', 'do not play the seed story')
   .option('--connect-endpoint <url>', 'send the workflows\' Connect calls here (e.g. a separate `chatline sim`) instead of the built-in simulator')
-  .option('--readiness <seconds>', 'transcript readiness delay after a session ends (the demo uses 1)')
-  .option('--grace <seconds>', 'late-event grace before a return is planned (the demo uses 1)')
-  .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', '1')
-  .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)')
-  .action(async (opts: { port: string; db: string; demo: boolean; connectEndpoint?: string; readiness?: string; grace?: string; retryTimeScale: string; seed?: string }) => {
+  .option('--readiness <seconds>', 'transcript readiness delay after a session ends', seconds('--readiness'), 1)
+  .option('--grace <seconds>', 'late-event grace before a return is planned', seconds('--grace'), 1)
+  .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', factor, 1)
+  .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)', wholeNumber)
+  .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number }) => {
     mkdirSync(dirname(opts.db), { recursive: true });
     const stack = await startLocalStack({
       dbPath: opts.db,
-      port: Number(opts.port),
-      ...DEMO_TIMING,
-      planner: {
-        readinessDelaySeconds: Number(opts.readiness ?? DEMO_TIMING.planner?.readinessDelaySeconds),
-        lateEventGraceSeconds: Number(opts.grace ?? DEMO_TIMING.planner?.lateEventGraceSeconds),
-      },
-      retryTimeScale: Number(opts.retryTimeScale),
-      simulator: { ...DEMO_TIMING.simulator, seed: opts.seed === undefined ? Date.now() % 2 ** 31 : Number(opts.seed) },
+      port: opts.port,
+      planner: { readinessDelaySeconds: opts.readiness, lateEventGraceSeconds: opts.grace },
+      retryTimeScale: opts.retryTimeScale,
+      simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? Date.now() % 2 ** 31 },
       ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
     });
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);

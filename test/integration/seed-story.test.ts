@@ -5,10 +5,13 @@
  */
 import { ConnectClient, DescribeContactCommand } from '@aws-sdk/client-connect';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runDemo } from '../../cli/demo';
 import { startTestStack } from './local-stack-harness';
+import { freePort, startChatline } from './process-harness';
 
 describe('the seed story on the local stack', () => {
   it('resumes Use Case 1 from C2 and Use Case 2 from C3, as the simulator sees it', async () => {
@@ -51,9 +54,6 @@ describe('the seed story on the local stack', () => {
 
 describe('`chatline dev` (what npm start runs)', () => {
   it('plays both use cases as expected, and again when restarted on the same SQLite file', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { freePort, startChatline } = await import('./process-harness');
     const dir = mkdtempSync(join(tmpdir(), 'chatline-dev-'));
     try {
       for (let run = 1; run <= 2; run++) {
