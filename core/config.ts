@@ -17,14 +17,16 @@ export function parseSeconds(name: string, value: string): number {
   return n;
 }
 
-/** Reads REHYDRATION_POLICY, READINESS_DELAY_SECONDS and LATE_EVENT_GRACE_SECONDS, with defaults. */
+/** Reads REHYDRATION_POLICY, READINESS_DELAY_SECONDS, LATE_EVENT_GRACE_SECONDS and GAP_FILL_AFTER_SECONDS, with defaults. */
 export function plannerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): PlannerConfig {
   const policy = env['REHYDRATION_POLICY'];
   const readiness = env['READINESS_DELAY_SECONDS'];
   const grace = env['LATE_EVENT_GRACE_SECONDS'];
+  const gapFill = env['GAP_FILL_AFTER_SECONDS'];
   return {
     defaultPolicy: policy ? parsePolicy(policy) : DEFAULT_PLANNER_CONFIG.defaultPolicy,
     readinessDelaySeconds: readiness ? parseSeconds('READINESS_DELAY_SECONDS', readiness) : DEFAULT_PLANNER_CONFIG.readinessDelaySeconds,
     lateEventGraceSeconds: grace ? parseSeconds('LATE_EVENT_GRACE_SECONDS', grace) : DEFAULT_PLANNER_CONFIG.lateEventGraceSeconds,
+    gapFillAfterSeconds: gapFill ? parseSeconds('GAP_FILL_AFTER_SECONDS', gapFill) : DEFAULT_PLANNER_CONFIG.gapFillAfterSeconds,
   };
 }

@@ -6,7 +6,7 @@
  * unions. Joins are commutative, associative and idempotent, so any order of the same events, with
  * any duplicates, yields the same segment (property-tested in test/unit/lineage.test.ts).
  */
-import type { ContactEvent } from './schemas';
+import type { ContactEvent, DescribedContact } from './schemas';
 import { instanceIdFromArn } from './schemas';
 
 export type SegmentKind = 'initial' | 'transfer' | 'survey' | 'continuation';
@@ -50,6 +50,23 @@ export function segmentFromEvent(event: ContactEvent): Segment {
     disconnectedAt: normalizeTime(d.disconnectTimestamp ?? (isEndEvent(d.eventType) ? event.time : undefined)),
     eventTypes: [d.eventType],
     lastEventAt: normalizeTime(event.time),
+  });
+}
+
+/** The segment a DescribeContact answer describes (how gaps in the event stream are filled). */
+export function segmentFromDescribedContact(instanceId: string, c: DescribedContact): Segment {
+  return compact({
+    instanceId,
+    contactId: c.Id,
+    channel: c.Channel,
+    initiationMethod: c.InitiationMethod,
+    initialContactId: c.InitialContactId === c.Id ? undefined : c.InitialContactId,
+    previousContactId: c.PreviousContactId,
+    relatedContactId: c.RelatedContactId,
+    customerId: c.CustomerId,
+    initiatedAt: c.InitiationTimestamp,
+    disconnectedAt: c.DisconnectTimestamp,
+    eventTypes: [],
   });
 }
 

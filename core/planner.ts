@@ -24,12 +24,18 @@ export interface PlannerConfig {
   readonly readinessDelaySeconds: number;
   /** Contact events arrive late and out of order: plan no earlier than this after detection. */
   readonly lateEventGraceSeconds: number;
+  /**
+   * Events can also be lost (delivery is best-effort). A past session still incomplete this long
+   * after the return was detected is filled in once with DescribeContact.
+   */
+  readonly gapFillAfterSeconds: number;
 }
 
 export const DEFAULT_PLANNER_CONFIG: PlannerConfig = {
   defaultPolicy: 'auto',
   readinessDelaySeconds: 60,
   lateEventGraceSeconds: 5,
+  gapFillAfterSeconds: 60,
 };
 
 export interface ResumptionPlan {
@@ -46,6 +52,7 @@ export interface ResumptionPlan {
 export type PlanDecision =
   | { readonly action: 'associate'; readonly plan: ResumptionPlan }
   | { readonly action: 'wait'; readonly notBefore: string }
+  | { readonly action: 'describe'; readonly contactIds: readonly string[] }
   | { readonly action: 'skip'; readonly reason: string };
 
 export interface PlanInput {
@@ -70,7 +77,14 @@ export function planResumption(input: PlanInput): PlanDecision {
   if (newContact?.channel !== undefined && newContact.channel !== 'CHAT') {
     return { action: 'skip', reason: `contact ${intent.contactId} is ${newContact.channel}, persistent chat is chat-only` };
   }
-  const past = findPastSession(input);
+  let past: PastSession;
+  try {
+    past = findPastSession(input);
+  } catch (err) {
+    const gaps = err instanceof PastSessionNotReadyError ? gapsToDescribe(input) : [];
+    if (gaps.length === 0) throw err;
+    return { action: 'describe', contactIds: gaps };
+  }
   if ('skip' in past) return { action: 'skip', reason: past.skip };
   const { sessionId, segments } = past;
   const nonChat = segments.find((s) => s.channel !== undefined && s.channel !== 'CHAT');
@@ -126,6 +140,7 @@ function chooseSource(
 
 type PastSession = { sessionId: string; segments: Segment[] } | { skip: string };
 
+
 function findPastSession({ intent, newContact, candidates }: PlanInput): PastSession {
   const ownSession = newContact ? sessionIdOf(newContact) : intent.contactId;
   if (intent.previousContactId !== undefined) {
@@ -146,6 +161,30 @@ function findPastSession({ intent, newContact, candidates }: PlanInput): PastSes
   if (ended.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no ended past session yet`);
   const latest = ended.sort((a, b) => maxTime(a.map((s) => s.disconnectedAt ?? '')).localeCompare(maxTime(b.map((s) => s.disconnectedAt ?? '')))).at(-1) as Segment[];
   return { sessionId: sessionIdOf(latest[0] as Segment), segments: latest };
+}
+
+/** The most contacts one gap fill describes (DescribeContact's default quota is 10/s). */
+export const MAX_GAP_FILL = 20;
+
+/**
+ * When the past session is still unknown or unfinished long after the return, the contacts worth
+ * a DescribeContact: the named contact if unknown, every known segment that has not ended, and
+ * every previous contact the known segments name but the lineage lacks. Once per return.
+ */
+function gapsToDescribe({ intent, newContact, candidates, now, config }: PlanInput): string[] {
+  if (intent.gapsDescribedAt !== undefined) return [];
+  if (now.toISOString() < addSeconds(intent.detectedAt, config.gapFillAfterSeconds)) return [];
+  const ownSession = newContact ? sessionIdOf(newContact) : intent.contactId;
+  const past = candidates.filter((s) => sessionIdOf(s) !== ownSession && s.contactId !== intent.contactId);
+  const known = new Set(candidates.map((s) => s.contactId));
+  const gaps = new Set<string>();
+  if (intent.previousContactId !== undefined && !known.has(intent.previousContactId)) gaps.add(intent.previousContactId);
+  for (const s of past) {
+    if (!isEnded(s)) gaps.add(s.contactId);
+    if (s.previousContactId !== undefined && !known.has(s.previousContactId)) gaps.add(s.previousContactId);
+    if (!known.has(sessionIdOf(s))) gaps.add(sessionIdOf(s));
+  }
+  return [...gaps].sort().slice(0, MAX_GAP_FILL);
 }
 
 function maxTime(times: readonly string[]): string {

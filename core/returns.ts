@@ -16,14 +16,17 @@ export interface ReturnIntent {
   readonly policy?: RehydrationPolicy;
   /** First time any signal for this return was seen (drives the late-event grace). */
   readonly detectedAt: string;
+  /** When the gaps in its past session were filled with DescribeContact (done once). */
+  readonly gapsDescribedAt?: string;
 }
 
 /** Joins two intents for one contact: app beats auto; otherwise the smaller fields win. */
 export function mergeIntents(a: ReturnIntent, b: ReturnIntent): ReturnIntent {
   const detectedAt = a.detectedAt <= b.detectedAt ? a.detectedAt : b.detectedAt;
-  if (a.via !== b.via) return { ...(a.via === 'app' ? a : b), detectedAt };
-  const winner = stableKey(a) <= stableKey(b) ? a : b;
-  return { ...winner, detectedAt };
+  const described = [a.gapsDescribedAt, b.gapsDescribedAt].filter((t): t is string => t !== undefined).sort()[0];
+  const winner = a.via !== b.via ? (a.via === 'app' ? a : b) : stableKey(a) <= stableKey(b) ? a : b;
+  const { gapsDescribedAt: _ignored, ...rest } = winner;
+  return { ...rest, detectedAt, ...(described ? { gapsDescribedAt: described } : {}) };
 }
 
 function stableKey(i: ReturnIntent): string {

@@ -42,6 +42,30 @@ export const contactEventSchema = z.looseObject({
 });
 export type ContactEvent = z.infer<typeof contactEventSchema>;
 
+/** A timestamp as DescribeContact gives it: epoch seconds on the wire, ISO text once serialized. */
+const describedTime = z.union([z.number(), z.string()]).transform((t, ctx) => {
+  const ms = typeof t === 'number' ? t * 1000 : Date.parse(t);
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'not a timestamp' });
+    return z.NEVER;
+  }
+  return new Date(ms).toISOString();
+});
+
+/** The `Contact` of a DescribeContact answer (PascalCase), as far as the lineage needs it. */
+export const describedContactSchema = z.looseObject({
+  Id: id,
+  Channel: z.string().optional(),
+  InitiationMethod: z.string().optional(),
+  InitialContactId: id.optional(),
+  PreviousContactId: id.optional(),
+  RelatedContactId: id.optional(),
+  CustomerId: z.string().min(1).max(128).optional(),
+  InitiationTimestamp: describedTime.optional(),
+  DisconnectTimestamp: describedTime.optional(),
+});
+export type DescribedContact = z.infer<typeof describedContactSchema>;
+
 export const REHYDRATION_POLICIES = ['auto', 'entire-session', 'from-segment'] as const;
 export type RehydrationPolicy = (typeof REHYDRATION_POLICIES)[number];
 

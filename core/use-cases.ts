@@ -8,12 +8,12 @@ import { contactEventKey, resumeExecutionName } from './identifiers';
 import type { Outcome, Resumption } from './ledger';
 import { applyOutcome } from './ledger';
 import type { Segment } from './lineage';
-import { compact, mergeSegments, segmentFromEvent, sessionIdOf } from './lineage';
+import { compact, mergeSegments, segmentFromDescribedContact, segmentFromEvent, sessionIdOf } from './lineage';
 import type { PlanDecision, PlannerConfig } from './planner';
 import { planResumption } from './planner';
 import type { ReturnIntent } from './returns';
 import { detectsReturn, mergeIntents } from './returns';
-import { parseInputEvent } from './schemas';
+import { describedContactSchema, parseInputEvent } from './schemas';
 import type { ChatlineStore } from './store';
 import { updateVersioned } from './store';
 
@@ -229,4 +229,37 @@ export async function countAssociationAttempt(deps: Deps, target: ResumeTarget):
     (value, version) => deps.store.putResumption(value, version),
     (current) => (current ? { ...current, attempts: current.attempts + 1, updatedAt: deps.now().toISOString() } : undefined),
   );
+}
+
+export interface DescribedContactsInput extends ResumeTarget {
+  /** The DescribeContact answers, one per contact asked about: `{ Contact }`, or `{}` when not found. */
+  readonly described: readonly unknown[];
+}
+
+/**
+ * RecordDescribedContacts: merges what DescribeContact said into the lineage (the same join as
+ * events, so it never undoes what events recorded) and marks the return's gaps as filled, so the
+ * planner asks only once. An answer that does not parse is kept in the rejected store.
+ */
+export async function recordDescribedContacts(deps: Deps, input: DescribedContactsInput): Promise<{ readonly recorded: number }> {
+  const at = deps.now().toISOString();
+  let recorded = 0;
+  for (const item of input.described) {
+    const contact = (item as { Contact?: unknown } | null)?.Contact;
+    if (contact === undefined) continue;
+    const parsed = describedContactSchema.safeParse(contact);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(contact)'}: ${i.message}`).join('; ');
+      await deps.store.putRejected({ receivedAt: at, reason, event: contact, origin: `DescribeContact for the return of ${input.contactId}` });
+      continue;
+    }
+    await upsertSegment(deps.store, segmentFromDescribedContact(input.instanceId, parsed.data));
+    recorded++;
+  }
+  await updateVersioned(
+    () => deps.store.getIntent(input.instanceId, input.contactId),
+    (value, version) => deps.store.putIntent(value, version),
+    (current) => (current && current.gapsDescribedAt === undefined ? { ...current, gapsDescribedAt: at } : undefined),
+  );
+  return { recorded };
 }

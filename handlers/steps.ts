@@ -5,8 +5,8 @@
  */
 import type { PlannerConfig } from '../core/planner';
 import type { ChatlineStore } from '../core/store';
-import type { OutcomeInput, OutcomeResult, PlanStepResult, RecordResult, ResumeTarget } from '../core/use-cases';
-import { planStep, recordContactEvent, recordOutcome } from '../core/use-cases';
+import type { DescribedContactsInput, OutcomeInput, OutcomeResult, PlanStepResult, RecordResult, ResumeTarget } from '../core/use-cases';
+import { planStep, recordContactEvent, recordDescribedContacts, recordOutcome } from '../core/use-cases';
 
 export interface StepDeps {
   readonly store: ChatlineStore;
@@ -18,6 +18,7 @@ export interface Steps {
   recordContactEvent(event: unknown): Promise<RecordResult>;
   planResumption(input: ResumeTarget): Promise<PlanStepResult>;
   recordOutcome(input: OutcomeInput): Promise<OutcomeResult>;
+  recordDescribedContacts(input: DescribedContactsInput): Promise<{ readonly recorded: number }>;
 }
 
 export function createSteps({ store, config, now = () => new Date() }: StepDeps): Steps {
@@ -26,6 +27,7 @@ export function createSteps({ store, config, now = () => new Date() }: StepDeps)
     recordContactEvent: (event) => recordContactEvent(deps, event),
     planResumption: (input) => planStep({ ...deps, config }, input),
     recordOutcome: (input) => recordOutcome(deps, input),
+    recordDescribedContacts: (input) => recordDescribedContacts(deps, input),
   };
 }
 
@@ -34,4 +36,5 @@ export const STEP_FUNCTION_NAMES = {
   recordContactEvent: 'chatline-record-contact-event',
   planResumption: 'chatline-plan-resumption',
   recordOutcome: 'chatline-record-outcome',
+  recordDescribedContacts: 'chatline-record-described-contacts',
 } as const satisfies Record<keyof Steps, string>;

@@ -53,6 +53,11 @@ export interface ChatlineOrchestratorProps {
   readonly readinessDelay?: Duration;
   /** Plan no earlier than this after a return is detected (contact events arrive late). @default Duration.seconds(5) */
   readonly lateEventGrace?: Duration;
+  /**
+   * Contact events are best-effort: a past session still incomplete this long after a return is
+   * filled in once with DescribeContact. @default Duration.seconds(60)
+   */
+  readonly gapFillAfter?: Duration;
   /** The `source` of the app's "Chat Customer Returned" events. @default 'chatline.app' */
   readonly returnEventSource?: string;
   /** EventBridge → contact-events retries before an event goes to the DLQ (0-185). @default 8 */
@@ -89,6 +94,7 @@ const ENTRIES: Record<StepKey, string> = {
   recordContactEvent: 'record-contact-event.ts',
   planResumption: 'plan-resumption.ts',
   recordOutcome: 'record-outcome.ts',
+  recordDescribedContacts: 'record-described-contacts.ts',
 };
 
 interface TableAccess {
@@ -116,6 +122,10 @@ export const STEP_TABLE_ACCESS: Record<StepKey, StepTableAccess> = {
     lineage: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
     ledger: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   },
+  recordDescribedContacts: {
+    lineage: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    events: { actions: ['dynamodb:PutItem'] },
+  },
 };
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+$/;
@@ -131,6 +141,8 @@ export class ChatlineOrchestrator extends Construct {
   readonly recordContactEventFunction: NodejsFunction;
   readonly planResumptionFunction: NodejsFunction;
   readonly recordOutcomeFunction: NodejsFunction;
+  /** Fills lineage gaps from DescribeContact answers (resume-chat, once per return at most). */
+  readonly recordDescribedContactsFunction: NodejsFunction;
   /** contact-events: Express, at-least-once, one execution per event. */
   readonly contactEventsStateMachine: sfn.StateMachine;
   readonly contactEventsLogGroup: logs.LogGroup;
@@ -169,6 +181,7 @@ export class ChatlineOrchestrator extends Construct {
       REHYDRATION_POLICY: props.rehydrationPolicy ?? 'auto',
       READINESS_DELAY_SECONDS: String((props.readinessDelay ?? Duration.seconds(60)).toSeconds()),
       LATE_EVENT_GRACE_SECONDS: String((props.lateEventGrace ?? Duration.seconds(5)).toSeconds()),
+      GAP_FILL_AFTER_SECONDS: String((props.gapFillAfter ?? Duration.seconds(60)).toSeconds()),
       POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: namespace,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
@@ -178,11 +191,13 @@ export class ChatlineOrchestrator extends Construct {
     this.recordContactEventFunction = fn('recordContactEvent', 'RecordContactEvent');
     this.planResumptionFunction = fn('planResumption', 'PlanResumption');
     this.recordOutcomeFunction = fn('recordOutcome', 'RecordOutcome');
+    this.recordDescribedContactsFunction = fn('recordDescribedContacts', 'RecordDescribedContacts');
     const tables: Record<StoreTable, dynamodb.Table> = { lineage: this.lineageTable, ledger: this.ledgerTable, events: this.eventsTable };
     const functions: Record<StepKey, NodejsFunction> = {
       recordContactEvent: this.recordContactEventFunction,
       planResumption: this.planResumptionFunction,
       recordOutcome: this.recordOutcomeFunction,
+      recordDescribedContacts: this.recordDescribedContactsFunction,
     };
     for (const [step, access] of Object.entries(STEP_TABLE_ACCESS) as [StepKey, StepTableAccess][]) {
       for (const [table, { actions, indexes }] of Object.entries(access) as [StoreTable, TableAccess][]) {
@@ -199,7 +214,7 @@ export class ChatlineOrchestrator extends Construct {
     // Contact ids are minted per chat, so the contacts are named by a wildcard under this one instance.
     this.connectResources = [instanceArn, `${instanceArn}/contact/*`];
     const resumeRole = new iam.Role(this, 'ResumeChatRole', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
-    resumeRole.addToPolicy(invokeStatement(this.planResumptionFunction, this.recordOutcomeFunction));
+    resumeRole.addToPolicy(invokeStatement(this.planResumptionFunction, this.recordOutcomeFunction, this.recordDescribedContactsFunction));
     resumeRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ConnectPersistentChatOnThisInstance',
@@ -212,6 +227,7 @@ export class ChatlineOrchestrator extends Construct {
     const resumeSubstitutions: Substitutions<'resumeChat'> = {
       PlanResumptionFunctionArn: this.planResumptionFunction.functionArn,
       RecordOutcomeFunctionArn: this.recordOutcomeFunction.functionArn,
+      RecordDescribedContactsFunctionArn: this.recordDescribedContactsFunction.functionArn,
       EventBusName: bus.eventBusName,
       OutcomeEventSource: CHATLINE_EVENT_SOURCE,
     };
@@ -278,7 +294,7 @@ export class ChatlineOrchestrator extends Construct {
       serviceName: DEFAULT_SERVICE_NAME,
       contactEvents: this.contactEventsStateMachine,
       resumeChat: this.resumeChatStateMachine,
-      functions: [this.recordContactEventFunction, this.planResumptionFunction, this.recordOutcomeFunction],
+      functions: [this.recordContactEventFunction, this.planResumptionFunction, this.recordOutcomeFunction, this.recordDescribedContactsFunction],
       rules: [this.contactEventsRule, this.customerReturnedRule],
       deadLetterQueue: this.deadLetterQueue,
       createAlarms: props.createCloudWatchAlarms ?? true,

@@ -117,6 +117,7 @@ export class ChatlineMonitoring extends Construct {
         graph('Throttles and retries', [
           throttles,
           m(CHATLINE_METRICS.pastSessionNotReady, 'past session not ready (retried)'),
+          m(CHATLINE_METRICS.gapsFilled, 'segments filled from DescribeContact'),
           ...rules.map((r, i) => eventsMetric('RetryInvocationAttempts', r, `rule ${i === 0 ? 'A' : 'B'} retries`)),
         ]),
       );

@@ -107,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [functionArn(STEP_FUNCTION_NAMES.recordContactEvent), (p) => steps.recordContactEvent(p)],
       [functionArn(STEP_FUNCTION_NAMES.planResumption), (p) => steps.planResumption(p as Parameters<Steps['planResumption']>[0])],
       [functionArn(STEP_FUNCTION_NAMES.recordOutcome), (p) => steps.recordOutcome(p as Parameters<Steps['recordOutcome']>[0])],
+      [functionArn(STEP_FUNCTION_NAMES.recordDescribedContacts), (p) => steps.recordDescribedContacts(p as Parameters<Steps['recordDescribedContacts']>[0])],
     ]),
     connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
     // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
@@ -129,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   register('resumeChat', {
     PlanResumptionFunctionArn: functionArn(STEP_FUNCTION_NAMES.planResumption),
     RecordOutcomeFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordOutcome),
+    RecordDescribedContactsFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordDescribedContacts),
     EventBusName: DEFAULT_EVENT_BUS_NAME,
     OutcomeEventSource: CHATLINE_EVENT_SOURCE,
   });

@@ -15,7 +15,7 @@ export type WorkflowKey = keyof typeof WORKFLOWS;
 /** Every `${Key}` the workflow files use, per file. A test checks the files use exactly these. */
 export const SUBSTITUTION_KEYS = {
   contactEvents: ['RecordContactEventFunctionArn', 'ResumeChatStateMachineArn'],
-  resumeChat: ['PlanResumptionFunctionArn', 'RecordOutcomeFunctionArn', 'EventBusName', 'OutcomeEventSource'],
+  resumeChat: ['PlanResumptionFunctionArn', 'RecordOutcomeFunctionArn', 'RecordDescribedContactsFunctionArn', 'EventBusName', 'OutcomeEventSource'],
 } as const satisfies Record<WorkflowKey, readonly string[]>;
 
 export type Substitutions<K extends WorkflowKey> = Record<(typeof SUBSTITUTION_KEYS)[K][number], string>;

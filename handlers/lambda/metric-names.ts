@@ -14,6 +14,7 @@ export const CHATLINE_METRICS = {
   resumptionsFailed: 'ResumptionsFailed',
   resumptionsSkipped: 'ResumptionsSkipped',
   returnToAssociationMs: 'ReturnToAssociationMs',
+  gapsFilled: 'GapsFilledFromDescribeContact',
 } as const;
 
 /** Defaults the construct passes as POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */

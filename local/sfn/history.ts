@@ -19,6 +19,8 @@ interface LibEvent {
   Error?: string;
   Cause?: unknown;
   retry?: { attempt: number };
+  parentState?: { name: string };
+  index?: number;
 }
 
 export class HistoryRecorder {
@@ -74,6 +76,10 @@ export class HistoryRecorder {
         return this.add('TaskScheduled', e.timestamp, { name: s.name, retryAttempt: e.retry?.attempt });
       case 'StateCaught':
         return;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        return this.add(e.type, e.timestamp, { name: e.parentState?.name, index: e.index });
       default:
         return;
     }

@@ -13,7 +13,7 @@ import { HistoryRecorder } from './history';
 import type { ExecutionRow, Journal } from './journal';
 import { NO_JOURNAL } from './journal';
 import type { JsonValue, TaskFn } from './task-bindings';
-import { TaskError } from './task-bindings';
+import { allStates, TaskError } from './task-bindings';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -125,7 +125,7 @@ export class LocalStepFunctions {
       this.executions.set(row.executionArn, execution);
       const loaded = this.machines.get(row.stateMachineArn);
       if (execution.status !== 'RUNNING' || !loaded) continue;
-      this.run(loaded, execution, resumePoint(history));
+      this.run(loaded, execution, resumePoint(history, loaded.spec.definition));
       resumed.push(execution);
     }
     return resumed;
@@ -151,7 +151,7 @@ export class LocalStepFunctions {
     const recorder = new HistoryRecorder(execution.history, (e) => this.journal.appendHistory(execution.executionArn, e));
     recorder.add('ExecutionRedriven', Date.now(), { redriveCount: execution.redriveCount });
     this.save(execution);
-    this.run(loaded, execution, resumePoint(execution.history));
+    this.run(loaded, execution, resumePoint(execution.history, loaded.spec.definition));
     return execution;
   }
 
@@ -247,18 +247,22 @@ export class LocalStepFunctions {
 export function retryOverrides(definition: StateMachineDefinition, scale: number): Record<string, number[]> {
   if (scale === 1) return {};
   const overrides: Record<string, number[]> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
+  for (const [name, state] of allStates(definition as never)) {
     const retry = (state as { Retry?: { IntervalSeconds?: number }[] }).Retry;
     if (retry) overrides[name] = retry.map((r) => Math.max(0, Math.round((r.IntervalSeconds ?? 1) * 1000 * scale)));
   }
   return overrides;
 }
 
-/** The last state an execution entered, with the input it entered with. */
-function resumePoint(history: readonly HistoryEvent[]): { state: string; input: string } | undefined {
+/**
+ * The last top-level state an execution entered, with the input it entered with. A state inside
+ * a Map is not a place to continue from: its Map state is, and runs its items again.
+ */
+function resumePoint(history: readonly HistoryEvent[], definition: StateMachineDefinition): { state: string; input: string } | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
     const e = history[i] as HistoryEvent;
-    if (e.type.endsWith('StateEntered')) return { state: String(e.details['name']), input: String(e.details['input']) };
+    const name = String(e.details['name']);
+    if (e.type.endsWith('StateEntered') && name in definition.States) return { state: name, input: String(e.details['input']) };
   }
   return undefined;
 }

@@ -31,6 +31,17 @@ export interface TaskBackends {
 interface TaskState {
   Type: string;
   Resource?: string;
+  ItemProcessor?: { States: Record<string, TaskState> };
+  Iterator?: { States: Record<string, TaskState> };
+  Branches?: { States: Record<string, TaskState> }[];
+}
+
+/** Every state of a definition, those inside Map and Parallel included (the engine keys overrides by name). */
+export function allStates(definition: { States: Record<string, TaskState> }): [string, TaskState][] {
+  return Object.entries(definition.States).flatMap(([name, state]) => [
+    [name, state] as [string, TaskState],
+    ...[state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].flatMap((inner) => (inner ? allStates(inner) : [])),
+  ]);
 }
 
 export class TaskError extends Error {
@@ -44,7 +55,7 @@ const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
 
 export function bindTasks(definition: { States: Record<string, TaskState> }, backends: TaskBackends): Record<string, TaskFn> {
   const bound: Record<string, TaskFn> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
+  for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task' || !state.Resource) continue;
     bound[name] = bindResource(state.Resource, backends, name);
   }

@@ -3,6 +3,7 @@
  * and their substitutions, IAM actions and resources, rule patterns and targets, the DLQ, the
  * tables the store expects, the Lambda runtime, logging, alarms and the dashboard's metrics.
  */
+import { allStates } from '../../local/sfn/task-bindings';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -71,6 +72,7 @@ describe('state machine definitions', () => {
       DefinitionSubstitutions: {
         PlanResumptionFunctionArn: { 'Fn::GetAtt': [id(o.planResumptionFunction), 'Arn'] },
         RecordOutcomeFunctionArn: { 'Fn::GetAtt': [id(o.recordOutcomeFunction), 'Arn'] },
+        RecordDescribedContactsFunctionArn: { 'Fn::GetAtt': [id(o.recordDescribedContactsFunction), 'Arn'] },
         EventBusName: 'default',
         OutcomeEventSource: CHATLINE_EVENT_SOURCE,
       },
@@ -139,7 +141,10 @@ describe('IAM', () => {
         .flatMap((s) => asArray(s.Resource));
     const arn = (fn: ChatlineOrchestrator['recordOutcomeFunction']): unknown => ({ 'Fn::GetAtt': [id(fn), 'Arn'] });
     expect(invoke(o.contactEventsStateMachine)).toEqual([arn(o.recordContactEventFunction)]);
-    expect(invoke(o.resumeChatStateMachine)).toEqual([arn(o.planResumptionFunction), arn(o.recordOutcomeFunction)]);
+    const bySerialized = (xs: unknown[]): unknown[] => [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(bySerialized(invoke(o.resumeChatStateMachine))).toEqual(
+      bySerialized([arn(o.planResumptionFunction), arn(o.recordOutcomeFunction), arn(o.recordDescribedContactsFunction)]),
+    );
   });
 
   it('gives every Task of both workflows the permission it calls with', () => {
@@ -148,11 +153,13 @@ describe('IAM', () => {
       'arn:aws:states:::states:startExecution': 'states:StartExecution',
       'arn:aws:states:::events:putEvents': 'events:PutEvents',
       'arn:aws:states:::aws-sdk:connect:createPersistentContactAssociation': 'connect:CreatePersistentContactAssociation',
+      'arn:aws:states:::aws-sdk:connect:describeContact': 'connect:DescribeContact',
     };
     for (const { key, machine } of machines) {
-      const definition = JSON.parse(readDefinitionText(key)) as { States: Record<string, { Type: string; Resource?: string }> };
+      const definition = JSON.parse(readDefinitionText(key)) as Parameters<typeof allStates>[0];
       const granted = roleStatements(resources, role(machine())).flatMap(actionsOf);
-      for (const state of Object.values(definition.States).filter((s) => s.Type === 'Task')) {
+      // Every Task, those inside Map states included.
+      for (const [, state] of allStates(definition).filter(([, s]) => s.Type === 'Task')) {
         const action = needed[state.Resource as string];
         expect({ resource: state.Resource, action }).toEqual({ resource: state.Resource, action: expect.any(String) });
         expect(granted).toContain(action);
@@ -187,6 +194,10 @@ describe('IAM', () => {
     expect(dynamo(o.recordOutcomeFunction)).toEqual(sorted([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.ledgerTable) },
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.lineageTable) },
+    ]));
+    expect(dynamo(o.recordDescribedContactsFunction)).toEqual(sorted([
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.lineageTable) },
+      { actions: ['dynamodb:PutItem'], resource: tableArn(o.eventsTable) },
     ]));
   });
 });
@@ -266,7 +277,7 @@ describe('DynamoDB tables', () => {
 });
 
 describe('Lambda steps', () => {
-  it.each(['recordContactEventFunction', 'planResumptionFunction', 'recordOutcomeFunction'] as const)(
+  it.each(['recordContactEventFunction', 'planResumptionFunction', 'recordOutcomeFunction', 'recordDescribedContactsFunction'] as const)(
     '%s: Node 22 on arm64, JSON logs to its own group, table names and config from the environment',
     (key) => {
       const fn = o[key];

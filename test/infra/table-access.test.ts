@@ -37,7 +37,7 @@ it('each step makes exactly the DynamoDB calls the construct grants it', async (
   // Prepare: a store whose client records (step, operation, table, index) for every call.
   const tables = await db.createTables('access');
   const tableKey = Object.fromEntries(Object.entries(tables).map(([k, v]) => [v, k])) as Record<string, StoreTable>;
-  const observed: Record<StepKey, Observed> = { recordContactEvent: {}, planResumption: {}, recordOutcome: {} };
+  const observed: Record<StepKey, Observed> = { recordContactEvent: {}, planResumption: {}, recordOutcome: {}, recordDescribedContacts: {} };
   let step: StepKey = 'recordContactEvent';
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
   client.middlewareStack.add(
@@ -73,6 +73,17 @@ it('each step makes exactly the DynamoDB calls the construct grants it', async (
   step = 'recordOutcome';
   await steps.recordOutcome({ instanceId: 'inst-1', contactId: 'N1', outcome: 'ASSOCIATED', continuedFromContactId: 'C2' });
   await store.getIntent('inst-1', 'N1'); // what the record-outcome Lambda reads for ReturnToAssociationMs
+  step = 'recordDescribedContacts';
+  const filled = await steps.recordDescribedContacts({
+    instanceId: 'inst-1',
+    contactId: 'N1',
+    described: [
+      { Contact: { Id: 'C4', Channel: 'CHAT', InitiationMethod: 'TRANSFER', InitialContactId: 'C1', PreviousContactId: 'C3', DisconnectTimestamp: 1_700_000_000 } },
+      { Contact: { Channel: 'CHAT' } },
+      {},
+    ],
+  });
+  expect(filled).toEqual({ recorded: 1 });
 
   // Assess: observed calls, as sets, equal the grants.
   const normalize = (o: Observed | Record<string, { actions: readonly string[]; indexes?: readonly string[] }>): unknown =>

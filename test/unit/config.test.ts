@@ -33,13 +33,13 @@ describe('Config', () => {
   describe('plannerConfigFromEnv', () => {
     it('uses the defaults when nothing is set', () => {
       expect(plannerConfigFromEnv({})).toEqual(DEFAULT_PLANNER_CONFIG);
-      expect(DEFAULT_PLANNER_CONFIG).toEqual({ defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5 });
+      expect(DEFAULT_PLANNER_CONFIG).toEqual({ defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5, gapFillAfterSeconds: 60 });
     });
 
     it('reads every variable', () => {
       expect(
-        plannerConfigFromEnv({ REHYDRATION_POLICY: 'entire-session', READINESS_DELAY_SECONDS: '45', LATE_EVENT_GRACE_SECONDS: '0', UNRELATED: 'x' }),
-      ).toEqual({ defaultPolicy: 'entire-session', readinessDelaySeconds: 45, lateEventGraceSeconds: 0 });
+        plannerConfigFromEnv({ REHYDRATION_POLICY: 'entire-session', READINESS_DELAY_SECONDS: '45', LATE_EVENT_GRACE_SECONDS: '0', GAP_FILL_AFTER_SECONDS: '90', UNRELATED: 'x' }),
+      ).toEqual({ defaultPolicy: 'entire-session', readinessDelaySeconds: 45, lateEventGraceSeconds: 0, gapFillAfterSeconds: 90 });
     });
 
     it('treats an empty variable as unset', () => {
@@ -50,6 +50,7 @@ describe('Config', () => {
       [{ REHYDRATION_POLICY: 'newest' }, 'rehydration policy must be one of auto, entire-session, from-segment; got "newest"'],
       [{ READINESS_DELAY_SECONDS: '-30' }, 'READINESS_DELAY_SECONDS must be a number of seconds >= 0; got "-30"'],
       [{ LATE_EVENT_GRACE_SECONDS: 'five' }, 'LATE_EVENT_GRACE_SECONDS must be a number of seconds >= 0; got "five"'],
+      [{ GAP_FILL_AFTER_SECONDS: 'later' }, 'GAP_FILL_AFTER_SECONDS must be a number of seconds >= 0; got "later"'],
     ])('fails fast on %j', (env, message) => {
       expect(() => plannerConfigFromEnv(env)).toThrow(new InvalidConfigError(message));
     });

@@ -4,7 +4,7 @@ import { planStep, recordContactEvent } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { C1, C2, C9, CUSTOMER_ID, INSTANCE_ID, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
 
-const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5 };
+const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5, gapFillAfterSeconds: 60 };
 
 describe('use cases: returns named by customer', () => {
   it('plans a customer-named return over the whole past session, not only the segments that carry customerId', async () => {
@@ -28,7 +28,7 @@ describe('use cases: returns named by customer', () => {
     const detected = await recordContactEvent(deps, newChatInitiated({ time: '2024-05-01T10:08:00Z', initiationTimestamp: '2024-05-01T10:08:00.000Z' }));
     expect(detected.resume).toBeUndefined();
     await recordContactEvent(deps, customerReturned({ customerId: CUSTOMER_ID, time: '2024-05-01T10:08:01Z' }));
-    now = new Date('2024-05-01T10:09:00.000Z');
+    now = new Date('2024-05-01T10:08:30.000Z'); // inside the gap-fill delay: not ready is retried
     await expect(planStep(deps, { instanceId: INSTANCE_ID, contactId: C9 })).rejects.toMatchObject({ name: 'PastSessionNotReadyError' });
     store.close();
   });

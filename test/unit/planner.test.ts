@@ -6,7 +6,7 @@ import { DEFAULT_PLANNER_CONFIG, planResumption } from '../../core/planner';
 import type { ReturnIntent } from '../../core/returns';
 import { C1, C2, C3, C9, CUSTOMER_ID, INSTANCE_ID, SEED_TIMES, seedSegments } from '../fixtures/contact-events';
 
-const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5 };
+const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5, gapFillAfterSeconds: 60 };
 const DETECTED_AT = '2024-05-02T09:00:00.000Z';
 const LATER = new Date('2024-05-02T10:00:00.000Z');
 
@@ -146,19 +146,22 @@ describe('Planner', () => {
     });
 
     describe('when the past session is not ready', () => {
+      // These returns already had their one gap fill: not-ready is an error the workflow retries.
+      const filled = (fields: Partial<ReturnIntent> = {}) => intent({ gapsDescribedAt: DETECTED_AT, ...fields });
+
       it('throws PastSessionNotReadyError while a segment of the named session is active', () => {
         const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
-        expect(() => plan({ intent: intent({ previousContactId: C2 }), candidates })).toThrow(PastSessionNotReadyError);
-        expect(() => plan({ intent: intent({ previousContactId: C2 }), candidates })).toThrow(`past session ${C1} has not ended: segment ${C3} is active`);
+        expect(() => plan({ intent: filled({ previousContactId: C2 }), candidates })).toThrow(PastSessionNotReadyError);
+        expect(() => plan({ intent: filled({ previousContactId: C2 }), candidates })).toThrow(`past session ${C1} has not ended: segment ${C3} is active`);
       });
 
       it('throws PastSessionNotReadyError while the customer’s only past session is active', () => {
         const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
-        expect(() => plan({ candidates })).toThrow(new PastSessionNotReadyError(`customer ${CUSTOMER_ID} has no ended past session yet`));
+        expect(() => plan({ intent: filled(), candidates })).toThrow(new PastSessionNotReadyError(`customer ${CUSTOMER_ID} has no ended past session yet`));
       });
 
       it('throws PastSessionNotReadyError for a named contact not in the lineage yet', () => {
-        expect(() => plan({ intent: intent({ previousContactId: 'unknown-contact' }) })).toThrow(
+        expect(() => plan({ intent: filled({ previousContactId: 'unknown-contact' }) })).toThrow(
           new PastSessionNotReadyError('past contact unknown-contact is not in the lineage yet'),
         );
       });
@@ -167,12 +170,43 @@ describe('Planner', () => {
         const candidates = seedSegments().map(active);
         let thrown: unknown;
         try {
-          plan({ candidates });
+          plan({ intent: filled(), candidates });
         } catch (err) {
           thrown = err;
         }
         expect(thrown).toBeInstanceOf(PastSessionNotReadyError);
         expect(thrown).toMatchObject({ name: 'PastSessionNotReadyError', retryable: true });
+      });
+
+      it('keeps retrying, without DescribeContact, during the first gapFillAfterSeconds after the return', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
+        const soon = new Date(Date.parse(DETECTED_AT) + 59_000);
+        expect(() => plan({ intent: intent({ previousContactId: C2 }), candidates, now: soon })).toThrow(PastSessionNotReadyError);
+      });
+    });
+
+    describe('when events were lost (gap fill with DescribeContact)', () => {
+      it('asks to describe the segments that never ended, once the gap-fill delay has passed', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
+        expect(plan({ intent: intent({ previousContactId: C2 }), candidates })).toEqual({ action: 'describe', contactIds: [C3] });
+      });
+
+      it('asks to describe a named contact the lineage has never seen', () => {
+        expect(plan({ intent: intent({ previousContactId: 'lost-contact' }) })).toEqual({ action: 'describe', contactIds: ['lost-contact'] });
+      });
+
+      it('asks to describe previous contacts a known segment names but the lineage lacks', () => {
+        const candidates = seedSegments().filter((s) => s.contactId !== C2).map((s) => (s.contactId === C3 ? active(s) : s));
+        expect(plan({ candidates })).toEqual({ action: 'describe', contactIds: [C2, C3].sort() });
+      });
+
+      it('asks only once: after the fill, not-ready is retried and then skipped by the workflow', () => {
+        const candidates = seedSegments().map((s) => (s.contactId === C3 ? active(s) : s));
+        expect(() => plan({ intent: intent({ previousContactId: C2, gapsDescribedAt: LATER.toISOString() }), candidates })).toThrow(PastSessionNotReadyError);
+      });
+
+      it('has nothing to describe for a customer with no known session, and keeps waiting', () => {
+        expect(() => plan({ candidates: [newContact()] })).toThrow(PastSessionNotReadyError);
       });
     });
 

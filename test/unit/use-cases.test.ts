@@ -21,7 +21,7 @@ import {
   seedEvents,
 } from '../fixtures/contact-events';
 
-const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5 };
+const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5, gapFillAfterSeconds: 60 };
 const RETURNED_AT = new Date('2024-05-02T09:00:01.000Z');
 const target = { instanceId: INSTANCE_ID, contactId: C9 };
 
