@@ -5,8 +5,8 @@
  * rejected with its reason (and kept in the rejected-event store); the rest still run.
  */
 import { contactEventKey } from '../core/identifiers';
-import type { Segment } from '../core/lineage';
-import { orderSession, segmentKind, sessionIdOf } from '../core/lineage';
+import { sessionsOf } from '../core/lineage-view';
+import type { SessionView } from '../core/lineage-view';
 import { instanceIdFromArn, parseInputEvent } from '../core/schemas';
 import { InvalidEventError } from '../core/errors';
 import type { EventEnvelope } from '../local/bus';
@@ -14,12 +14,7 @@ import type { LocalStack } from '../local/stack';
 
 export interface ReplayReport {
   events: { received: number; accepted: number; duplicates: number; rejected: { line: number; reason: string }[] };
-  sessions: {
-    initialContactId: string;
-    customerId?: string;
-    segments: { contactId: string; previousContactId?: string; initiationMethod?: string; kind: string; disconnectedAt?: string }[];
-    continuedFrom?: string;
-  }[];
+  sessions: SessionView[];
   resumptions: {
     contactId: string;
     status: string;
@@ -73,28 +68,4 @@ export async function replayLines(stack: LocalStack, text: string, progress: (do
       ...(r.reason ? { reason: r.reason } : {}),
     })),
   };
-}
-
-export function sessionsOf(segments: readonly Segment[]): ReplayReport['sessions'] {
-  const bySession = new Map<string, Segment[]>();
-  for (const s of segments) bySession.set(sessionIdOf(s), [...(bySession.get(sessionIdOf(s)) ?? []), s]);
-  return [...bySession.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([initialContactId, segs]) => {
-      const ordered = orderSession(segs);
-      const customerId = segs.find((s) => s.customerId)?.customerId;
-      const continuedFrom = ordered.find((s) => s.contactId === initialContactId)?.relatedContactId;
-      return {
-        initialContactId,
-        ...(customerId ? { customerId } : {}),
-        segments: ordered.map((s) => ({
-          contactId: s.contactId,
-          ...(s.previousContactId ? { previousContactId: s.previousContactId } : {}),
-          ...(s.initiationMethod ? { initiationMethod: s.initiationMethod } : {}),
-          kind: segmentKind(s),
-          ...(s.disconnectedAt ? { disconnectedAt: s.disconnectedAt } : {}),
-        })),
-        ...(continuedFrom ? { continuedFrom } : {}),
-      };
-    });
 }

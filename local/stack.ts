@@ -23,6 +23,7 @@ import { chatlineRules } from '../workflows/event-patterns';
 import { createAwsRequestHandler } from './aws-api';
 import type { EventEnvelope } from './bus';
 import { LocalEventBus } from './bus';
+import { dashboardHandler } from './dashboard';
 import { LocalStepFunctions } from './sfn/runner';
 import { bindTasks } from './sfn/task-bindings';
 import type { TaskBackends } from './sfn/task-bindings';
@@ -94,7 +95,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
   const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules: chatlineRules(options.returnEventSource) });
+  const dashboard = dashboardHandler(store, sfn);
   const server = createServer((req, res) => {
+    if (dashboard(req, res)) return;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));

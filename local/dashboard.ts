@@ -1,0 +1,136 @@
+/**
+ * The ops dashboard of the local stack, on the same loopback server: what happened to every
+ * return (the resumption ledger), the lineage of every session, the workflow executions and the
+ * rejected events. `GET /` is the page (server-rendered, refreshes itself, no script);
+ * `GET /_chatline/api/overview` is the same data as JSON for machines.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionView } from '../core/lineage-view';
+import { sessionsOf } from '../core/lineage-view';
+import type { Resumption } from '../core/ledger';
+import type { ChatlineStore, RejectedEvent } from '../core/store';
+import type { Execution, LocalStepFunctions } from './sfn/runner';
+
+export interface Overview {
+  readonly generatedAt: string;
+  readonly counts: {
+    readonly sessions: number;
+    readonly segments: number;
+    readonly resumptions: Record<Resumption['status'], number>;
+    readonly executions: Record<Execution['status'], number>;
+    readonly rejected: number;
+  };
+  readonly resumptions: Resumption[];
+  readonly sessions: SessionView[];
+  readonly executions: { name: string; stateMachine: string; status: string; startDate: string; stopDate?: string; error?: string; cause?: string; redriveCount: number }[];
+  readonly rejected: RejectedEvent[];
+}
+
+const MAX_ROWS = 200;
+
+export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, now: Date = new Date()): Promise<Overview> {
+  const [segments, resumptions, rejected] = await Promise.all([store.listSegments(), store.listResumptions(), store.listRejected()]);
+  const sessions = sessionsOf(segments);
+  const executions = sfn.listExecutions().sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+  const count = <K extends string>(keys: readonly K[], values: readonly string[]): Record<K, number> =>
+    Object.fromEntries(keys.map((k) => [k, values.filter((v) => v === k).length])) as Record<K, number>;
+  return {
+    generatedAt: now.toISOString(),
+    counts: {
+      sessions: sessions.length,
+      segments: segments.length,
+      resumptions: count(['PLANNED', 'ASSOCIATED', 'FAILED', 'SKIPPED'] as const, resumptions.map((r) => r.status)),
+      executions: count(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'] as const, executions.map((e) => e.status)),
+      rejected: rejected.length,
+    },
+    resumptions: [...resumptions].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, MAX_ROWS),
+    sessions: sessions.slice(-MAX_ROWS),
+    executions: executions.slice(0, MAX_ROWS).map((e) => ({
+      name: e.name,
+      stateMachine: e.stateMachineArn.split(':').pop() ?? e.stateMachineArn,
+      status: e.status,
+      startDate: e.startDate.toISOString(),
+      redriveCount: e.redriveCount,
+      ...(e.stopDate ? { stopDate: e.stopDate.toISOString() } : {}),
+      ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    })),
+    rejected: rejected.slice(-MAX_ROWS).reverse(),
+  };
+}
+
+/** Everything shown comes from events and callers: escape it all. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+function table(caption: string, head: string[], rows: unknown[][]): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.length === 0 ? `<tr><td colspan="${head.length}" class="empty">none yet</td></tr>` : rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<section><h2>${escapeHtml(caption)}</h2><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+export function renderDashboard(o: Overview, refreshSeconds = 2): string {
+  const c = o.counts;
+  const tiles: [string, number][] = [
+    ['sessions', c.sessions],
+    ['segments', c.segments],
+    ['associated', c.resumptions.ASSOCIATED],
+    ['planned', c.resumptions.PLANNED],
+    ['failed', c.resumptions.FAILED],
+    ['skipped', c.resumptions.SKIPPED],
+    ['running executions', c.executions.RUNNING],
+    ['failed executions', c.executions.FAILED],
+    ['rejected events', c.rejected],
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${refreshSeconds}">
+<title>chatline — local ops</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1d2433}h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.6rem}
+.tiles{display:flex;flex-wrap:wrap;gap:.6rem}.tile{border:1px solid #d5dae3;border-radius:6px;padding:.5rem .8rem;min-width:7rem}
+.tile b{display:block;font-size:1.4rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e8ee;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f6f9}td{font-family:ui-monospace,monospace;font-size:12.5px}.empty{color:#8a93a3;font-family:inherit}
+</style></head><body>
+<h1>chatline — local ops</h1>
+<p>Generated ${escapeHtml(o.generatedAt)}; refreshes every ${refreshSeconds} s. JSON: <a href="/_chatline/api/overview">/_chatline/api/overview</a></p>
+<div class="tiles">${tiles.map(([label, n]) => `<div class="tile"><b>${n}</b>${escapeHtml(label)}</div>`).join('')}</div>
+${table(
+  'Resumptions (newest first)',
+  ['contact', 'status', 'via', 'policy', 'rehydration', 'source', 'continued from', 'attempts', 'reason', 'updated'],
+  o.resumptions.map((r) => [r.contactId, r.status, r.via, r.plan?.policy, r.plan?.rehydrationType, r.plan?.sourceContactId, r.continuedFromContactId, r.attempts, r.reason, r.updatedAt]),
+)}
+${table(
+  'Lineage (sessions by initial contact)',
+  ['session', 'customer', 'segments (kind)', 'continued from'],
+  o.sessions.map((s) => [s.initialContactId, s.customerId, s.segments.map((g) => `${g.contactId} (${g.kind}${g.disconnectedAt ? '' : ', active'})`).join(' → '), s.continuedFrom]),
+)}
+${table(
+  'Executions (newest first)',
+  ['state machine', 'name', 'status', 'started', 'stopped', 'error', 'redrives'],
+  o.executions.map((e) => [e.stateMachine, e.name, e.status, e.startDate, e.stopDate, e.error ? `${e.error}: ${e.cause ?? ''}` : '', e.redriveCount]),
+)}
+${table(
+  'Rejected events (newest first)',
+  ['received', 'origin', 'reason'],
+  o.rejected.map((r) => [r.receivedAt, r.origin, r.reason]),
+)}
+</body></html>`;
+}
+
+/** Answers the dashboard's routes; returns false for any other request. */
+export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET' || req.headers['x-amz-target'] !== undefined) return false;
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/' && path !== '/_chatline/api/overview') return false;
+    overview(store, sfn).then(
+      (o) => {
+        const [type, body] = path === '/' ? ['text/html; charset=utf-8', renderDashboard(o)] : ['application/json', JSON.stringify(o)];
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      },
+      (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`dashboard: ${(err as Error).message}`),
+    );
+    return true;
+  };
+}
