@@ -4,10 +4,10 @@
  * contacts it sees, so the associations can be made. A line that does not parse or validate is
  * rejected with its reason (and kept in the rejected-event store); the rest still run.
  */
-import { contactEventKey } from '../core/identifiers';
+import { dedupKey } from '../core/identifiers';
 import { sessionsOf } from '../core/lineage-view';
 import type { SessionView } from '../core/lineage-view';
-import { instanceIdFromArn, parseInputEvent } from '../core/schemas';
+import { parseInputEvent } from '../core/schemas';
 import { InvalidEventError } from '../core/errors';
 import type { EventEnvelope } from '../local/bus';
 import type { LocalStack } from '../local/stack';
@@ -35,11 +35,7 @@ export async function replayLines(stack: LocalStack, text: string, progress: (do
     try {
       const event = JSON.parse(raw) as EventEnvelope;
       const parsed = parseInputEvent(event);
-      const key =
-        parsed.kind === 'contact'
-          ? contactEventKey(instanceIdFromArn(parsed.event.detail.instanceArn), parsed.event.detail.contactId, parsed.event.detail.eventType, parsed.event.id)
-          : `event/${parsed.event.id}`;
-      accepted.push({ line, event, key });
+      accepted.push({ line, event, key: dedupKey(parsed) });
     } catch (err) {
       const reason = err instanceof InvalidEventError ? err.reason : `not JSON: ${(err as Error).message}`;
       rejected.push({ line, reason });

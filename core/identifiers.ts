@@ -4,6 +4,8 @@
  * instance, new contact and plan always give the same token, on every retry and every duplicate.
  */
 import { createHash } from 'node:crypto';
+import type { ChatlineInputEvent } from './schemas';
+import { instanceIdFromArn } from './schemas';
 
 export type RehydrationType = 'ENTIRE_PAST_SESSION' | 'FROM_SEGMENT';
 
@@ -35,4 +37,11 @@ export function resumeExecutionName(instanceId: string, contactId: string): stri
 /** The key that makes a processed event a duplicate (Connect: dedupe on contactId + eventType). */
 export function contactEventKey(instanceId: string, contactId: string, eventType: string, eventId: string): string {
   return eventType === 'CONTACT_DATA_UPDATED' ? `event/${eventId}` : `contact/${instanceId}/${contactId}/${eventType}`;
+}
+
+/** The dedup key of a parsed input event: contact events by contact and type, app events by id. */
+export function dedupKey(input: ChatlineInputEvent): string {
+  if (input.kind === 'returned') return `event/${input.event.id}`;
+  const d = input.event.detail;
+  return contactEventKey(instanceIdFromArn(d.instanceArn), d.contactId, d.eventType, input.event.id);
 }

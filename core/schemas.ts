@@ -110,8 +110,12 @@ export function parseInputEvent(raw: unknown): ChatlineInputEvent {
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
-  throw new InvalidEventError(issues.join('; '), { cause: result.error });
+  throw new InvalidEventError(describeIssues(result.error, '(event)'), { cause: result.error });
+}
+
+/** A validation failure as one readable line: `path: message; path: message`. */
+export function describeIssues(error: z.ZodError, root: string): string {
+  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`).join('; ');
 }
 
 /** `arn:aws:connect:<region>:<account>:instance/<id>` → `<id>`. */

@@ -4,7 +4,7 @@
  */
 import { RESUMPTION_DETAIL_TYPES } from './constants';
 import { InvalidEventError } from './errors';
-import { contactEventKey, resumeExecutionName } from './identifiers';
+import { dedupKey, resumeExecutionName } from './identifiers';
 import type { Outcome, Resumption } from './ledger';
 import { applyOutcome } from './ledger';
 import type { Segment } from './lineage';
@@ -13,8 +13,8 @@ import type { PlanDecision, PlannerConfig } from './planner';
 import { planResumption } from './planner';
 import type { ReturnIntent } from './returns';
 import { detectsReturn, mergeIntents } from './returns';
-import { describedContactSchema, parseInputEvent } from './schemas';
-import type { ChatlineStore } from './store';
+import { describeIssues, describedContactSchema, parseInputEvent } from './schemas';
+import type { ChatlineStore, Versioned } from './store';
 import { updateVersioned } from './store';
 
 export interface Deps {
@@ -56,16 +56,13 @@ export async function recordContactEvent(deps: Deps, raw: unknown, origin?: stri
       policy: d.rehydration,
       detectedAt: at,
     });
-    const first = await deps.store.markProcessed(`event/${input.event.id}`, at);
+    const first = await deps.store.markProcessed(dedupKey(input), at);
     await upsertIntent(deps.store, intent);
     return resumeResult(first ? 'recorded' : 'duplicate', intent);
   }
   const event = input.event;
   const segment = await upsertSegment(deps.store, segmentFromEvent(event));
-  const first = await deps.store.markProcessed(
-    contactEventKey(segment.instanceId, segment.contactId, event.detail.eventType, event.id),
-    at,
-  );
+  const first = await deps.store.markProcessed(dedupKey(input), at);
   const outcome = first ? 'recorded' : 'duplicate';
   if (segment.customerId === undefined) return { outcome };
   const customerSegments = await customerSessionSegments(deps.store, segment.instanceId, segment.customerId);
@@ -85,27 +82,26 @@ function resumeResult(outcome: RecordResult['outcome'], t: ResumeTarget): Record
   return { outcome, resume: { name: resumeExecutionName(t.instanceId, t.contactId), input: { instanceId: t.instanceId, contactId: t.contactId } } };
 }
 
-export async function upsertSegment(store: ChatlineStore, segment: Segment): Promise<Segment> {
-  const merged = await updateVersioned(
-    () => store.getSegment(segment.instanceId, segment.contactId),
-    (value, version) => store.putSegment(value, version),
-    (current) => {
-      const next = current ? mergeSegments(current, segment) : segment;
-      return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
-    },
-  );
-  return merged ?? segment;
+/** Joins `value` into the stored record (conditional write); writes nothing when the join changes nothing. */
+async function upsertJoined<T>(
+  read: () => Promise<Versioned<T> | undefined>,
+  write: (value: T, expectedVersion: number) => Promise<void>,
+  join: (a: T, b: T) => T,
+  value: T,
+): Promise<T> {
+  const joined = await updateVersioned(read, write, (current) => {
+    const next = current ? join(current, value) : value;
+    return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+  });
+  return joined ?? value;
 }
 
-async function upsertIntent(store: ChatlineStore, intent: ReturnIntent): Promise<void> {
-  await updateVersioned(
-    () => store.getIntent(intent.instanceId, intent.contactId),
-    (value, version) => store.putIntent(value, version),
-    (current) => {
-      const next = current ? mergeIntents(current, intent) : intent;
-      return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
-    },
-  );
+export function upsertSegment(store: ChatlineStore, segment: Segment): Promise<Segment> {
+  return upsertJoined(() => store.getSegment(segment.instanceId, segment.contactId), (v, n) => store.putSegment(v, n), mergeSegments, segment);
+}
+
+function upsertIntent(store: ChatlineStore, intent: ReturnIntent): Promise<ReturnIntent> {
+  return upsertJoined(() => store.getIntent(intent.instanceId, intent.contactId), (v, n) => store.putIntent(v, n), mergeIntents, intent);
 }
 
 export type PlanStepResult = ResumeTarget & {
@@ -249,7 +245,7 @@ export async function recordDescribedContacts(deps: Deps, input: DescribedContac
     if (contact === undefined) continue;
     const parsed = describedContactSchema.safeParse(contact);
     if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(contact)'}: ${i.message}`).join('; ');
+      const reason = describeIssues(parsed.error, '(contact)');
       await deps.store.putRejected({ receivedAt: at, reason, event: contact, origin: `DescribeContact for the return of ${input.contactId}` });
       continue;
     }

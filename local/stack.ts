@@ -106,12 +106,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const backends: TaskBackends = {
-    lambdas: new Map<string, (payload: unknown) => Promise<unknown>>([
-      [functionArn(STEP_FUNCTION_NAMES.recordContactEvent), (p) => steps.recordContactEvent(p)],
-      [functionArn(STEP_FUNCTION_NAMES.planResumption), (p) => steps.planResumption(p as Parameters<Steps['planResumption']>[0])],
-      [functionArn(STEP_FUNCTION_NAMES.recordOutcome), (p) => steps.recordOutcome(p as Parameters<Steps['recordOutcome']>[0])],
-      [functionArn(STEP_FUNCTION_NAMES.recordDescribedContacts), (p) => steps.recordDescribedContacts(p as Parameters<Steps['recordDescribedContacts']>[0])],
-    ]),
+    // Every step, under the function ARN the workflows name it by (the payload is the step's input).
+    lambdas: new Map(
+      (Object.entries(STEP_FUNCTION_NAMES) as [keyof Steps, string][]).map(([step, name]) => [
+        functionArn(name),
+        (payload: unknown) => (steps[step] as (input: unknown) => Promise<unknown>)(payload),
+      ]),
+    ),
     connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
     // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
     sfn: new SFNClient(localClientConfig(url)),
@@ -144,8 +145,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const recovered = { executions: recoveredExecutions, events: bus.recoverInbox() };
 
   const waitForIdle = async (): Promise<void> => {
+    // Two quiet rounds in a row: an execution can publish events that start more executions.
     for (let quietRounds = 0; quietRounds < 2; ) {
-      const busy = (await simulator.flushEvents().then(() => false)) || sfn.listExecutions().some((e) => e.status === 'RUNNING');
+      await simulator.flushEvents();
+      const busy = sfn.listExecutions().some((e) => e.status === 'RUNNING');
       await bus.waitForIdle();
       await sfn.waitForIdle();
       quietRounds = busy ? 0 : quietRounds + 1;
