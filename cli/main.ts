@@ -198,6 +198,9 @@ program
     if (stack.recovered.executions + stack.recovered.events > 0) {
       process.stdout.write(`  continued ${stack.recovered.executions} unfinished executions and ${stack.recovered.events} undelivered events from the last run\n`);
     }
+    if (stack.recovered.unmirrored > 0) {
+      process.stdout.write(`  warning: the built-in simulator could not rebuild ${stack.recovered.unmirrored} contact events from the journal\n`);
+    }
     process.stdout.write('\n');
     const stop = async (): Promise<void> => {
       await stack.close();

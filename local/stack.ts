@@ -57,7 +57,7 @@ export interface LocalStack {
   readonly steps: Steps;
   readonly arns: { readonly contactEvents: string; readonly resumeChat: string };
   /** What this start found unfinished in the SQLite file and continued. */
-  readonly recovered: { readonly executions: number; readonly events: number };
+  readonly recovered: { readonly executions: number; readonly events: number; readonly unmirrored: number };
   /** Waits until the bus, the simulator's event stream and every execution are quiet. */
   waitForIdle(): Promise<void>;
   close(): Promise<void>;
@@ -141,8 +141,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
   const recoveredExecutions = sfn.recover().length;
-  if (!options.connectEndpoint) remirror(simulator, sfn, arns.contactEvents);
-  const recovered = { executions: recoveredExecutions, events: bus.recoverInbox() };
+  const unmirrored = options.connectEndpoint ? 0 : remirror(simulator, sfn, arns.contactEvents);
+  const recovered = { executions: recoveredExecutions, events: bus.recoverInbox(), unmirrored };
 
   const waitForIdle = async (): Promise<void> => {
     // Two quiet rounds in a row: an execution can publish events that start more executions.
@@ -172,15 +172,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * the Connect events the journal holds (the inputs of contact-events executions), so continued
  * executions find them. A separate `chatline sim` keeps its own state instead.
  */
-function remirror(simulator: ConnectSimulator, sfn: LocalStepFunctions, contactEventsArn: string): void {
+function remirror(simulator: ConnectSimulator, sfn: LocalStepFunctions, contactEventsArn: string): number {
+  let failed = 0;
   for (const execution of sfn.listExecutions(contactEventsArn)) {
     const event = JSON.parse(execution.input) as { source?: string };
     if (event.source === CONNECT_EVENT_SOURCE) {
       try {
         simulator.mirror(event);
       } catch {
-        /* an event the simulator cannot mirror was rejected by the workflow too */
+        failed++; // counted and reported by `chatline dev`, never hidden
       }
     }
   }
+  return failed;
 }
