@@ -208,24 +208,22 @@ export class DynamoDbStore implements ChatlineStore {
     return items.map((i) => i['value'] as Segment);
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: QueryCommandInput): Promise<Item[]> {
+    return this.allPages((start) => this.doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })));
   }
 
-  private async scanAll(input: ScanCommandInput): Promise<Item[]> {
+  private scanAll(input: ScanCommandInput): Promise<Item[]> {
+    return this.allPages((start) => this.doc.send(new ScanCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })));
+  }
+
+  /** Follows LastEvaluatedKey until the last page. */
+  private async allPages(page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
-      const page = await this.doc.send(new ScanCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
+      const out = await page(start);
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
     } while (start);
     return items;
   }

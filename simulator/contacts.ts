@@ -237,19 +237,7 @@ export class ContactStore {
     }
     this.disconnect(old);
     const now = this.cfg.now();
-    const c = this.newContact(instanceId, {
-      initiationMethod: 'TRANSFER',
-      initialContactId: old.initialContactId,
-      previousContactId: old.contactId,
-      transferCount: old.transferCount + 1,
-      attributes: { ...old.attributes },
-      ...(old.customerId !== undefined ? { customerId: old.customerId } : {}),
-      ...(old.displayName !== undefined ? { displayName: old.displayName } : {}),
-    });
-    old.nextContactId = c.contactId;
-    this.cfg.emit('INITIATED', c);
-    c.connectedToSystemTimestamp = now;
-    this.cfg.emit('CONNECTED_TO_SYSTEM', c);
+    const c = this.followOn(old, 'TRANSFER', { transferCount: old.transferCount + 1 });
     c.queue = target.agentId !== undefined
       ? { id: target.agentId, type: 'AGENT', enqueueTimestamp: now }
       : { id: target.queueId ?? DEFAULT_QUEUE_ID, type: 'STANDARD', enqueueTimestamp: now };
@@ -270,20 +258,29 @@ export class ContactStore {
     if (!this.isActive(c)) throw invalidRequest(`Contact ${contactId} is not active`);
     this.disconnect(c);
     if (!opts.survey) return { ended: c };
-    const now = this.cfg.now();
-    const s = this.newContact(instanceId, {
-      initiationMethod: 'DISCONNECT',
-      initialContactId: c.initialContactId,
-      previousContactId: c.contactId,
-      attributes: { ...c.attributes },
-      ...(c.customerId !== undefined ? { customerId: c.customerId } : {}),
-      ...(c.displayName !== undefined ? { displayName: c.displayName } : {}),
+    return { ended: c, survey: this.followOn(c, 'DISCONNECT') };
+  }
+
+  /**
+   * The next segment of a session (a transfer, or the disconnect flow's survey): same initial
+   * contact, previous = `prev`, its attributes and customer carried over; INITIATED and
+   * CONNECTED_TO_SYSTEM emitted.
+   */
+  private followOn(prev: SimContact, initiationMethod: 'TRANSFER' | 'DISCONNECT', extra: Partial<SimContact> = {}): SimContact {
+    const next = this.newContact(prev.instanceId, {
+      initiationMethod,
+      initialContactId: prev.initialContactId,
+      previousContactId: prev.contactId,
+      attributes: { ...prev.attributes },
+      ...(prev.customerId !== undefined ? { customerId: prev.customerId } : {}),
+      ...(prev.displayName !== undefined ? { displayName: prev.displayName } : {}),
+      ...extra,
     });
-    c.nextContactId = s.contactId;
-    this.cfg.emit('INITIATED', s);
-    s.connectedToSystemTimestamp = now;
-    this.cfg.emit('CONNECTED_TO_SYSTEM', s);
-    return { ended: c, survey: s };
+    prev.nextContactId = next.contactId;
+    this.cfg.emit('INITIATED', next);
+    next.connectedToSystemTimestamp = this.cfg.now();
+    this.cfg.emit('CONNECTED_TO_SYSTEM', next);
+    return next;
   }
 
   private disconnect(c: SimContact): void {
