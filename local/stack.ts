@@ -29,6 +29,8 @@ import { bindTasks } from './sfn/task-bindings';
 import type { TaskBackends } from './sfn/task-bindings';
 import { SqliteJournal } from './store/sqlite-journal';
 import { SqliteStore } from './store/sqlite-store';
+import { acquireDbLock } from './store/db-lock';
+import { DbPathError, PortInUseError } from './startup-errors';
 
 export interface LocalStackOptions {
   /** SQLite file (':memory:' for throwaway runs). */
@@ -46,6 +48,16 @@ export interface LocalStackOptions {
    * outside this process, as the crash test does.
    */
   readonly connectEndpoint?: string;
+  /** Who holds the SQLite file, as a second stack on it is told (e.g. "chatline dev"). */
+  readonly lockOwner?: string;
+}
+
+/** What waitForIdle throws once close() has begun: the caller's work was cut off, not finished. */
+export class StackClosedError extends Error {
+  override readonly name = 'StackClosedError';
+  constructor() {
+    super('the local stack is shutting down');
+  }
 }
 
 export interface LocalStack {
@@ -75,7 +87,8 @@ export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REG
 export const stateMachineArn = (name: string): string => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const store = new SqliteStore(options.dbPath);
+  const lock = acquireDbLock(options.dbPath, options.lockOwner ?? 'chatline');
+  const store = openStore(options.dbPath, lock.release);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
   const steps = createSteps({ store, config });
   const journal = new SqliteJournal(store.db);
@@ -102,7 +115,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await listenOnLoopback(server, options.port ?? 0).catch((err: unknown) => {
+    store.close();
+    lock.release();
+    throw err;
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const backends: TaskBackends = {
@@ -144,9 +161,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const unmirrored = options.connectEndpoint ? 0 : remirror(simulator, sfn, arns.contactEvents);
   const recovered = { executions: recoveredExecutions, events: bus.recoverInbox(), unmirrored };
 
+  let closing: Promise<void> | undefined;
   const waitForIdle = async (): Promise<void> => {
     // Two quiet rounds in a row: an execution can publish events that start more executions.
     for (let quietRounds = 0; quietRounds < 2; ) {
+      // Once closing, suspended executions stay RUNNING with nothing left to wait for: stop here
+      // (this loop spun forever when Ctrl-C came during the seed story).
+      if (closing) throw new StackClosedError();
       await simulator.flushEvents();
       const busy = sfn.listExecutions().some((e) => e.status === 'RUNNING');
       await bus.waitForIdle();
@@ -157,14 +178,46 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   return {
     url, store, simulator, bus, sfn, steps, arns, recovered, waitForIdle,
-    close: async () => {
-      await sfn.suspend();
-      await bus.waitForIdle();
-      for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        // Take no new connections; suspend the engine (running executions stay journaled as
+        // RUNNING and the next start continues them); let the bus hand over what it holds.
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await sfn.suspend();
+        await bus.waitForIdle();
+        for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
+        server.closeAllConnections();
+        await serverClosed;
+        store.close();
+        lock.release();
+      })()),
   };
+}
+
+function openStore(dbPath: string, release: () => void): SqliteStore {
+  try {
+    return new SqliteStore(dbPath);
+  } catch (err) {
+    release();
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB') throw new DbPathError(`--db ${dbPath} is not a SQLite database: pass a new file or a chatline database`);
+    if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+      throw new DbPathError(`cannot open --db ${dbPath} for writing (${code}): pass a --db you can write`);
+    }
+    throw err;
+  }
+}
+
+/** Binds 127.0.0.1 only; a taken port is a PortInUseError, not an unhandled 'error' event. */
+function listenOnLoopback(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
 }
 
 /**

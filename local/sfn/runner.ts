@@ -107,7 +107,8 @@ export class LocalStepFunctions {
     const execution: Execution = { executionArn, stateMachineArn: input.stateMachineArn, name, input: inputText, status: 'RUNNING', startDate: new Date(), redriveCount: 0, history: [] };
     this.executions.set(executionArn, execution);
     this.save(execution);
-    this.run(loaded, execution);
+    // Suspended (the stack is stopping): journaled as RUNNING, and the next start runs it.
+    if (!this.suspending) this.run(loaded, execution);
     return execution;
   }
 
