@@ -9,6 +9,7 @@
 import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE } from '../core/constants';
 import type { RehydrationPolicy } from '../core/schemas';
 import type { LocalStack } from '../local/stack';
+import type { ConnectSimulator } from '../simulator';
 
 export interface UseCaseResult {
   readonly useCase: number;
@@ -27,8 +28,15 @@ export interface DemoResult {
   readonly useCases: UseCaseResult[];
 }
 
-export async function runDemo(stack: LocalStack, progress: (line: string) => void = () => undefined): Promise<DemoResult> {
-  const sim = stack.simulator;
+/**
+ * `sim` is the simulator the workflows call: the stack's built-in one, or one paired with it
+ * (`dev --with-sim`), whose events reach the stack over HTTP and are flushed before each wait.
+ */
+export async function runDemo(stack: LocalStack, progress: (line: string) => void = () => undefined, sim: ConnectSimulator = stack.simulator): Promise<DemoResult> {
+  const idle = async (): Promise<void> => {
+    await sim.flushEvents();
+    await stack.waitForIdle();
+  };
   const instanceId = sim.createInstance();
   const customerId = 'customer-0001';
 
@@ -41,7 +49,7 @@ export async function runDemo(stack: LocalStack, progress: (line: string) => voi
   const { surveyContactId: C3 } = await sim.endContact(instanceId, C2, { survey: true });
   if (!C3) throw new Error('the simulator created no survey contact');
   await sim.endContact(instanceId, C3);
-  await stack.waitForIdle();
+  await idle();
 
   const returns: { useCase: number; policy: RehydrationPolicy; previousContactId: string; expected: Omit<UseCaseResult, 'useCase' | 'contactId' | 'asExpected' | 'status'> }[] = [
     { useCase: 1, policy: 'from-segment', previousContactId: C2, expected: { rehydrationType: 'FROM_SEGMENT', sourceContactId: C2, continuedFromContactId: C2, visibleTranscript: [C2, C1] } },
@@ -58,7 +66,7 @@ export async function runDemo(stack: LocalStack, progress: (line: string) => voi
         Detail: JSON.stringify({ instanceId, contactId, customerId, previousContactId: r.previousContactId, rehydration: r.policy }),
       },
     ]);
-    await stack.waitForIdle();
+    await idle();
     const ledger = (await stack.store.getResumption(instanceId, contactId))?.value;
     const seen = sim.contact(instanceId, contactId);
     const result = {

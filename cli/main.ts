@@ -21,11 +21,15 @@ import type { DemoResult } from './demo';
 import { progress, table } from './output';
 import { replayLines } from './replay';
 import { parseSeconds } from '../core/config';
+import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
+import type { SimulatorConfig } from '../simulator';
 import { InvalidArgumentError } from 'commander';
 import { simulatorCommand, startSimulator } from '../simulator/main';
 import type { SimulatorCliOptions } from '../simulator/main';
 import type { ReplayReport } from './replay';
 import { EXIT } from './exit-codes';
+import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator } from './pairing';
+import type { PairedSimulator } from './pairing';
 import { checkConnectEndpoint, UsageError } from './preflight';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
@@ -217,28 +221,65 @@ program
   .option('--grace <seconds>', 'late-event grace before a return is planned', seconds('--grace'), 1)
   .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', factor, 1)
   .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)', wholeNumber)
-  .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number }) => {
+  .option('--with-sim', 'pair with a Connect simulator started here, on its own port: the workflows call it, its events come here, the story plays on it')
+  .option('--sim-args <options>', 'chatline sim\'s options for --with-sim, in one string (implies --with-sim), e.g. "--traffic 50 --speed 60"')
+  .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number; withSim?: boolean; simArgs?: string }) => {
     // Runs until stopped: a stop is its normal end.
     shutdown.arm({ exitCode: () => EXIT.ok });
-    if (opts.connectEndpoint !== undefined) {
+    const say = (line: string): void => void process.stdout.write(`${line}\n`);
+    // Pairing: a simulator started here (--with-sim) or a separate one (--connect-endpoint).
+    let paired: PairedSimulator | undefined;
+    let speed = 1;
+    let external: SimulatorConfig | undefined;
+    if (opts.withSim === true || opts.simArgs !== undefined) {
+      if (opts.connectEndpoint !== undefined) throw new UsageError('--with-sim starts the simulator the workflows call: leave --connect-endpoint out');
+      const simOptions = parseWithSim(opts.simArgs ?? '', opts.readiness, freshSeed);
+      const mismatch = checkReadiness(simOptions.transcriptReady, opts.readiness);
+      if (mismatch) throw new UsageError(mismatch);
+      speed = simOptions.speed;
+      paired = await startPairedSimulator(simOptions, say);
+      shutdown.onStop(() => paired?.close());
+    } else if (opts.connectEndpoint !== undefined) {
       if (opts.demo) {
         throw new UsageError(
-          `the seed story drives the built-in simulator and checks what it sees, but with --connect-endpoint the associations are made at ${opts.connectEndpoint}: pass --no-demo`,
+          `the seed story drives the built-in simulator and checks what it sees, but with --connect-endpoint the associations are made at ${opts.connectEndpoint}: pass --no-demo, or use --with-sim to play the story on a paired simulator`,
         );
       }
       await checkConnectEndpoint(opts.connectEndpoint);
+      external = await readSimulatorConfig(opts.connectEndpoint);
+      speed = external?.speed ?? 1;
     }
     makeDbFolder(opts.db);
+    const connectEndpoint = paired?.handle.url ?? opts.connectEndpoint;
     const stack = await startLocalStack({
       dbPath: opts.db,
       lockOwner: 'chatline dev',
       port: opts.port,
-      planner: { readinessDelaySeconds: opts.readiness, lateEventGraceSeconds: opts.grace },
-      retryTimeScale: opts.retryTimeScale,
+      // On the paired simulator's clock: at --speed F every delay takes 1/F as long.
+      planner: {
+        readinessDelaySeconds: opts.readiness / speed,
+        lateEventGraceSeconds: opts.grace / speed,
+        gapFillAfterSeconds: DEFAULT_PLANNER_CONFIG.gapFillAfterSeconds / speed,
+      },
+      retryTimeScale: opts.retryTimeScale / speed,
       simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? freshSeed() },
-      ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
+      ...(connectEndpoint ? { connectEndpoint } : {}),
+    }).catch(async (err: unknown) => {
+      await paired?.close();
+      throw err;
     });
+    paired?.attach(stack.url);
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);
+    if (paired) {
+      say(`  Connect simulator (--with-sim) on ${paired.handle.url}, speed ${speed}: the workflows call it and its events come here; AWS_ENDPOINT_URL_CONNECT=${paired.handle.url} for your own Connect calls`);
+    } else if (opts.connectEndpoint !== undefined) {
+      say(`  Connect calls go to ${opts.connectEndpoint}${external ? ` (a chatline sim at speed ${speed}${speed === 1 ? '' : ': delays follow its clock'})` : ''}`);
+      if (external && external.eventsEndpoint !== stack.url) {
+        say(`  warning: that simulator publishes its contact events ${external.eventsEndpoint ? `to ${external.eventsEndpoint}` : 'nowhere'}, not here: start it with --events-endpoint ${stack.url}`);
+      }
+      const mismatch = external ? checkReadiness(external.transcriptReadySeconds, opts.readiness) : undefined;
+      if (mismatch) say(`  warning: ${mismatch}`);
+    }
     process.stdout.write(`  ops dashboard: ${stack.url}/\n`);
     process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
     if (stack.recovered.executions + stack.recovered.events > 0) {
@@ -259,7 +300,7 @@ program
     process.stdout.write('\n');
     let result: DemoResult;
     try {
-      result = await runDemo(stack, progress(true));
+      result = await runDemo(stack, progress(true), paired?.handle.sim);
     } catch (err) {
       if (shutdown.requested) return; // stopped mid-story: the journal keeps the rest
       throw err;

@@ -31,7 +31,12 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** Wall-clock time running `factor` times faster from now (a 10-minute return delay takes 10 s at 60x). */
+/**
+ * Time running `factor` times faster from now (a 10-minute return delay takes 10 s at 60x). The
+ * traffic generator schedules on it; the simulator itself keeps wall-clock time (its transcript
+ * readiness shrinks by the same factor instead), because a stack reading its events would take a
+ * timestamp from this clock for one in the future.
+ */
 export function scaledClock(factor: number, startMs = Date.now()): Clock {
   const origin = Date.now();
   const now = (): number => startMs + (Date.now() - origin) * factor;

@@ -3,6 +3,7 @@
  * Connect routes). They call the simulator's driving API; they are never throttled or faulted.
  *
  *   GET    /_sim/stats                                   stats()
+ *   GET    /_sim/config                                  config(): speed, transcript readiness, events endpoint
  *   GET    /_sim/faults | POST (merge) | DELETE (clear)   fault state
  *   GET    /_sim/rate-limits | POST (merge)              token-bucket limits
  *   POST   /_sim/instances            {instanceId?}      -> {instanceId}
@@ -116,6 +117,8 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
   switch (route) {
     case 'GET stats':
       return ok(sim.stats());
+    case 'GET config':
+      return ok(sim.config());
     case 'GET faults':
       return ok(sim.faults());
     case 'POST faults': {

@@ -35,6 +35,12 @@ export interface SimulatorOptions {
   seed?: number;
   /** A contact can be a rehydration source only this long after it ended. Default 30. */
   transcriptReadySeconds?: number;
+  /**
+   * Time compression (`chatline sim --speed`): transcript readiness takes 1/speed as long, as the
+   * traffic's waits do. Timestamps stay wall-clock time, so a stack reading the events never sees
+   * the future. Default 1.
+   */
+  speed?: number;
   /** Clock in ms. Default Date.now. Throttling, timestamps and token retention use it. */
   now?: () => number;
   accountId?: string;
@@ -79,6 +85,14 @@ export interface SimulatorStats {
   events: EventStats;
 }
 
+export interface SimulatorConfig {
+  readonly speed: number;
+  /** In simulated seconds (real seconds × speed). */
+  readonly transcriptReadySeconds: number;
+  /** Where contact events are PutEvents'd, when they go over HTTP. */
+  readonly eventsEndpoint?: string;
+}
+
 /** What the driving API's startChat takes: StartChatContact's input without segment attributes. */
 export type StartChatOptions = Omit<StartChatInput, 'segmentAttributes'>;
 
@@ -104,12 +118,19 @@ export class ConnectSimulator {
   private injected5xx = 0;
   private server: Server | undefined;
   private closeEventClient: (() => void) | undefined;
+  private readonly settings: SimulatorConfig;
 
   constructor(options: SimulatorOptions = {}) {
     const seed = options.seed ?? 1;
     this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
     this.region = options.region ?? LOCAL_REGION;
     this.now = options.now ?? Date.now;
+    const speed = options.speed ?? 1;
+    this.settings = {
+      speed,
+      transcriptReadySeconds: options.transcriptReadySeconds ?? 30,
+      ...(options.eventsEndpoint !== undefined && !options.publish ? { eventsEndpoint: options.eventsEndpoint } : {}),
+    };
     this.semantics = resolveSemantics(options.semantics);
     this.prngs = {
       ids: new Prng(seed, 'ids'),
@@ -135,7 +156,7 @@ export class ConnectSimulator {
       now: this.now,
       ids: this.prngs.ids,
       semantics: this.semantics,
-      transcriptReadyMs: (options.transcriptReadySeconds ?? 30) * 1000,
+      transcriptReadyMs: (this.settings.transcriptReadySeconds * 1000) / speed,
       emit: (type, c) =>
         this.pipeline.submit(
           buildContactEvent(type, c, this.store, {
@@ -304,6 +325,11 @@ export class ConnectSimulator {
       [instanceId, contactId],
       {},
     ).body as Record<string, unknown>;
+  }
+
+  /** How it runs, for a stack pairing with it (GET /_sim/config). */
+  config(): SimulatorConfig {
+    return { ...this.settings };
   }
 
   stats(): SimulatorStats {

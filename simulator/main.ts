@@ -5,18 +5,24 @@
  *                [--no-throttle] [--fault-5xx 0.05] [--latency-ms 20] [--lost-responses 1]
  *                [--event-drop 0.01] [--event-duplicate 0.01] [--event-reorder 0.05] [--event-delay-ms 200]
  *                [--events-endpoint URL] [--transcript-ready 30] [--instance ID]
- *                [--traffic 100 --arrival-rate 0.5 --speed 60]
+ *                [--traffic 100 --arrival-rate 0.5 --speed 60] [--handle-time 30..300] [--return-delay 60..600]
  *
  * runSimulatorCli(argv) takes the arguments after `sim`, starts the server, prints the URL and the
  * environment to point the SDK at it, and returns a handle; the open server keeps the process alive.
+ *
+ * --speed F compresses time: the traffic's waits and transcript readiness take 1/F as long, while
+ * every timestamp (contact events, DescribeContact) stays wall-clock time. A stack paired with it
+ * (`chatline dev --with-sim`, or dev --connect-endpoint reading GET /_sim/config) scales its own
+ * delays by the same F, so both sides run on one compressed clock and nothing is stamped in the
+ * future (with the clock itself running F times fast, dev waited for timestamps minutes ahead).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { type Clock, realClock, scaledClock } from './clock';
+import { realClock, scaledClock } from './clock';
 import type { FaultConfig } from './faults';
 import { ConnectSimulator, type SimulatorOptions } from './index';
 import type { RateLimit } from './throttle';
 import { API_NAMES, type ApiName, isApiName } from './semantics';
-import { runTraffic, type TrafficReport } from './traffic';
+import { runTraffic, type Range, type TrafficReport } from './traffic';
 
 export const DEFAULT_SIM_PORT = 4599;
 export const DEFAULT_SIM_INSTANCE = 'sim-instance';
@@ -45,6 +51,14 @@ const int = (name: string, min = 0, max = Number.MAX_SAFE_INTEGER) => (v: string
   return n;
 };
 const prob = (name: string) => num(name, 0, 1);
+/** `min..max` seconds (or one number: both). */
+const range = (name: string) => (v: string): Range => {
+  const m = /^(\d+(?:\.\d+)?)(?:\.\.(\d+(?:\.\d+)?))?$/.exec(v);
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2] ?? m?.[1]);
+  if (!m || !Number.isFinite(min) || !Number.isFinite(max) || min > max) throw new InvalidArgumentError(`${name} takes min..max seconds, e.g. 30..300`);
+  return { min, max };
+};
 
 function parseLimit(v: string, prev: Partial<Record<ApiName, RateLimit>> = {}): Partial<Record<ApiName, RateLimit>> {
   const m = /^([A-Za-z]+)=([0-9.]+):([0-9]+)$/.exec(v);
@@ -80,6 +94,10 @@ export interface SimulatorCliOptions {
   surveyP: number;
   returnP: number;
   speed: number;
+  acceptDelay?: Range;
+  handleTime?: Range;
+  surveyTime?: Range;
+  returnDelay?: Range;
 }
 
 export function simulatorCommand(): Command {
@@ -108,10 +126,14 @@ export function simulatorCommand(): Command {
     .option('--transfer-p <p>', 'transfer probability', prob('transfer-p'), 0.2)
     .option('--survey-p <p>', 'post-chat survey probability', prob('survey-p'), 0.3)
     .option('--return-p <p>', 'return probability', prob('return-p'), 0.5)
-    .option('--speed <factor>', 'run the clock this many times faster (traffic and transcript readiness)', num('speed', 0.001), 1);
+    .option('--accept-delay <min..max>', 'traffic: seconds in queue before an agent accepts (default: 1..20)', range('--accept-delay'))
+    .option('--handle-time <min..max>', 'traffic: seconds an agent handles each segment (default: 30..300)', range('--handle-time'))
+    .option('--survey-time <min..max>', 'traffic: seconds a customer spends in the survey (default: 10..60)', range('--survey-time'))
+    .option('--return-delay <min..max>', 'traffic: seconds from a session\'s end to the return (default: 60..600)', range('--return-delay'))
+    .option('--speed <factor>', 'compress time this many times: traffic and transcript readiness (timestamps stay real)', num('speed', 0.001), 1);
 }
 
-function toSimulatorOptions(o: SimulatorCliOptions, clock: Clock): SimulatorOptions {
+function toSimulatorOptions(o: SimulatorCliOptions): SimulatorOptions {
   const faults: FaultConfig = {};
   if (o.fault5xx !== undefined) faults.error5xxRate = o.fault5xx;
   if (o.fault5xxApis !== undefined) {
@@ -139,7 +161,7 @@ function toSimulatorOptions(o: SimulatorCliOptions, clock: Clock): SimulatorOpti
   Object.assign(rateLimits, o.limit ?? {});
   const opts: SimulatorOptions = {
     seed: o.seed,
-    now: clock.now,
+    speed: o.speed,
     throttling: o.throttle,
     rateLimits,
     faults,
@@ -160,17 +182,28 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
   return startSimulator(cmd.opts<SimulatorCliOptions>(), io);
 }
 
-/** Starts the simulator from parsed `chatline sim` options (the command's action calls this). */
-export async function startSimulator(o: SimulatorCliOptions, io: SimulatorCliIo = {}): Promise<SimulatorCliHandle> {
+/**
+ * Starts the simulator from parsed `chatline sim` options (the command's action calls this).
+ * `publish` replaces --events-endpoint (dev --with-sim hands over its own PutEvents).
+ */
+export async function startSimulator(
+  o: SimulatorCliOptions,
+  io: SimulatorCliIo = {},
+  extra: { publish?: SimulatorOptions['publish']; banner?: boolean } = {},
+): Promise<SimulatorCliHandle> {
   const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // The traffic's schedule runs F times fast; the simulator's own clock is wall-clock time.
   const clock = o.speed === 1 ? realClock : scaledClock(o.speed);
-  const sim = new ConnectSimulator(toSimulatorOptions(o, clock));
+  const sim = new ConnectSimulator({ ...toSimulatorOptions(o), ...(extra.publish ? { publish: extra.publish } : {}) });
   const instances = o.instance && o.instance.length > 0 ? o.instance : [DEFAULT_SIM_INSTANCE];
   for (const id of instances) sim.createInstance(id);
   const url = await sim.listen(o.port);
-  out(`Connect simulator listening on ${url} (seed ${o.seed}; instances: ${instances.join(', ')})`);
-  out(`export AWS_ENDPOINT_URL=${url}`);
-  out(`# or only for Connect: export AWS_ENDPOINT_URL_CONNECT=${url}; any region and dummy credentials work`);
+  if (extra.banner !== false) {
+    out(`Connect simulator listening on ${url} (seed ${o.seed}; instances: ${instances.join(', ')})`);
+    out(`export AWS_ENDPOINT_URL=${url}`);
+    out(`# or only for Connect: export AWS_ENDPOINT_URL_CONNECT=${url}; any region and dummy credentials work`);
+    if (o.eventsEndpoint === undefined) out(`# its contact events go nowhere: pair it with chatline dev --connect-endpoint ${url} and start it with --events-endpoint <dev's URL>, or use chatline dev --with-sim`);
+  }
   const handle: SimulatorCliHandle = { sim, url, close: () => sim.close() };
   if (o.traffic !== undefined) {
     const instanceId = instances[0] ?? DEFAULT_SIM_INSTANCE;
@@ -180,6 +213,10 @@ export async function startSimulator(o: SimulatorCliOptions, io: SimulatorCliIo 
       transferProbability: o.transferP,
       surveyProbability: o.surveyP,
       returnProbability: o.returnP,
+      ...(o.acceptDelay ? { acceptDelaySeconds: o.acceptDelay } : {}),
+      ...(o.handleTime ? { handleSeconds: o.handleTime } : {}),
+      ...(o.surveyTime ? { surveySeconds: o.surveyTime } : {}),
+      ...(o.returnDelay ? { returnDelaySeconds: o.returnDelay } : {}),
       seed: o.seed,
       clock,
       instanceId,

@@ -94,6 +94,41 @@ describe('start-up errors', () => {
     expect(story.stderr).toContain('pass --no-demo');
   });
 
+  it('pairing: contradictory flags exit 2 with the reason', async () => {
+    const db = join(dir, 'pair.db');
+    const cases: [string[], RegExp][] = [
+      [['--with-sim', '--connect-endpoint', 'http://127.0.0.1:4599'], /--with-sim starts the simulator the workflows call: leave --connect-endpoint out/],
+      [['--sim-args', '--port x'], /--sim-args "--port x": option '--port <port>' argument 'x' is invalid/],
+      [['--sim-args', '--events-endpoint http://x'], /leave --events-endpoint out of --sim-args/],
+      [['--readiness', '1', '--sim-args', '--transcript-ready 30'], /transcript ready 30 s after a chat ends but dev associates after --readiness 1 s.*pass --readiness 30/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await chatline(['dev', '--port', '0', '--db', db, ...args]);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(oneLine(r.stderr)).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('pairing with a separate chatline sim: dev reads its config and says what is miswired', async () => {
+    const simPort = await freePort();
+    const sim = spawnChatline(['sim', '--port', String(simPort), '--speed', '2']);
+    try {
+      await sim.waitFor(/its contact events go nowhere: pair it with chatline dev --connect-endpoint/);
+      const dev = spawnChatline(['dev', '--no-demo', '--port', '0', '--db', join(dir, 'ext.db'), '--connect-endpoint', `http://127.0.0.1:${simPort}`]);
+      await dev.waitFor(/export AWS_ENDPOINT_URL/);
+      await dev.waitFor(/warning: the simulator makes/);
+      const out = dev.output();
+      const url = /local stack on (\S+)/.exec(out)?.[1];
+      expect(out).toContain(`Connect calls go to http://127.0.0.1:${simPort} (a chatline sim at speed 2: delays follow its clock)`);
+      expect(out).toContain(`warning: that simulator publishes its contact events nowhere, not here: start it with --events-endpoint ${url}`);
+      expect(out).toContain('warning: the simulator makes a transcript ready 30 s after a chat ends but dev associates after --readiness 1 s');
+      expect((await dev.stop('SIGINT')).code).toBe(0);
+    } finally {
+      expect((await sim.stop('SIGINT')).code).toBe(0);
+    }
+  }, 60_000);
+
   it('chatline sim: bad usage exits 2 with the error and its usage', async () => {
     const r = await chatline(['sim', '--port', 'x']);
     expect(r.code).toBe(2);

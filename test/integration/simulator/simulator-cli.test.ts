@@ -44,3 +44,24 @@ test('--traffic with --speed runs generated traffic against the server', async (
   expect(report?.errors).toEqual([]);
   expect(lines.some((l) => l.startsWith('traffic done:'))).toBe(true);
 });
+
+test('--speed compresses transcript readiness and the traffic, keeps wall-clock timestamps, and says so at /_sim/config', async () => {
+  handle = await runSimulatorCli(['--port', '0', '--speed', '4', '--transcript-ready', '8', '--events-endpoint', 'http://127.0.0.1:9'], { out: () => undefined });
+  expect(await (await fetch(`${handle.url}/_sim/config`)).json()).toEqual({ speed: 4, transcriptReadySeconds: 8, eventsEndpoint: 'http://127.0.0.1:9' });
+  const before = Date.now();
+  const { contactId } = await handle.sim.startChat({ instanceId: 'sim-instance', customerId: 'c' });
+  const seen = handle.sim.contact('sim-instance', contactId);
+  expect(seen?.initiationTimestamp).toBeGreaterThanOrEqual(before);
+  expect(seen?.initiationTimestamp).toBeLessThanOrEqual(Date.now());
+});
+
+test('traffic durations take min..max seconds and reject anything else', async () => {
+  const errs: string[] = [];
+  await expect(runSimulatorCli(['--handle-time', '5..2'], { out: () => undefined, err: (l) => errs.push(l) })).rejects.toThrow();
+  await expect(runSimulatorCli(['--return-delay', 'soon'], { out: () => undefined, err: (l) => errs.push(l) })).rejects.toThrow();
+  expect(errs.join('\n')).toContain('--handle-time takes min..max seconds');
+  handle = await runSimulatorCli(['--port', '0', '--traffic', '2', '--arrival-rate', '50', '--accept-delay', '0', '--handle-time', '0.01..0.02', '--survey-time', '0.01', '--return-delay', '0.01..0.02', '--return-p', '1'], { out: () => undefined });
+  const report = await handle.traffic;
+  expect(report?.returns).toBe(2);
+  expect(report?.errors).toEqual([]);
+});
