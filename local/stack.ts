@@ -46,6 +46,8 @@ export interface LocalStackOptions {
    * outside this process, as the crash test does.
    */
   readonly connectEndpoint?: string;
+  /** Where the workflows' own events:putEvents tasks go. Default: this endpoint's EventBridge API. */
+  readonly eventsEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -116,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
     // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
     sfn: new SFNClient(localClientConfig(url)),
-    events: new EventBridgeClient(localClientConfig(url)),
+    events: new EventBridgeClient(localClientConfig(options.eventsEndpoint ?? url)),
     onConnectCall: async (api, params) => {
       if (api !== 'createPersistentContactAssociation') return;
       await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
