@@ -3,13 +3,17 @@
  *   chatline demo [--json]                 play the seed story on a throwaway local stack
  *   chatline replay <events.jsonl> [--db PATH] [--json]
  *   chatline dev [--port N] [--db PATH]    the local stack + the seed story, kept running (npm start)
- * Exit codes: 0 ok; 1 a use case not as expected, or a replay with rejected lines; 2 bad usage or input.
+ *   chatline sim [...]                     the Connect simulator on its own
+ * Shared by every command: exit codes (./exit-codes.ts), stopping on SIGINT/SIGTERM
+ * (./shutdown.ts), --help and --version (standardize() at the end of this file), and start-up
+ * errors as one line with the fix (StartupError → exit 2).
  */
 import './quiet-warnings';
 import { Command } from 'commander';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DbPathError, StartupError } from '../local/startup-errors';
 import { startLocalStack } from '../local/stack';
 import type { LocalStackOptions } from '../local/stack';
 import { runDemo } from './demo';
@@ -18,14 +22,22 @@ import { progress, table } from './output';
 import { replayLines } from './replay';
 import { parseSeconds } from '../core/config';
 import { InvalidArgumentError } from 'commander';
-import { runSimulatorCli, simulatorCommand } from '../simulator/main';
+import { simulatorCommand, startSimulator } from '../simulator/main';
+import type { SimulatorCliOptions } from '../simulator/main';
 import type { ReplayReport } from './replay';
+import { EXIT } from './exit-codes';
+import { checkConnectEndpoint, UsageError } from './preflight';
+import { shutdown } from './shutdown';
+import { VERSION } from './version';
 
 /** The demo compresses Connect's 30-60 s transcript delay to 1 s, on both sides. */
 const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
   planner: { readinessDelaySeconds: 1, lateEventGraceSeconds: 1 },
   simulator: { transcriptReadySeconds: 1 },
 };
+
+/** A simulator seed new at each start, so contact ids never repeat in a kept --db. */
+const freshSeed = (): number => Date.now() % 2 ** 31;
 
 /** Option parsers: a bad value is a clear usage error (exit 2), never NaN downstream. */
 const seconds = (name: string) => (value: string): number => {
@@ -51,11 +63,24 @@ const factor = (value: string): number => {
   return n;
 };
 
-/** The --db given, or a fresh temporary file that is removed afterwards. */
+/** The --db given (its folder created), or a fresh temporary file that is removed afterwards. */
 function dbFor(given: string | undefined): { path: string; dispose: () => void } {
-  if (given) return { path: given, dispose: () => undefined };
+  if (given) {
+    makeDbFolder(given);
+    return { path: given, dispose: () => undefined };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'chatline-'));
   return { path: join(dir, 'chatline.db'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function makeDbFolder(db: string): void {
+  try {
+    mkdirSync(dirname(db), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code;
+    throw new DbPathError(`cannot create the folder ${dirname(db)} of --db ${db} (${why}): pass a --db in a writable folder`);
+  }
 }
 
 function printDemo(result: DemoResult, json: boolean): void {
@@ -97,9 +122,7 @@ function printReplay(report: ReplayReport, json: boolean): void {
 const program = new Command()
   .name('chatline')
   .description('Resume Amazon Connect chats exactly once, with their lineage. Local stack, demo and replay.')
-  .showHelpAfterError()
-  // Bad usage exits 2 (the table at the top); --help and --version exit 0.
-  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  .version(VERSION, '-V, --version', 'print the version');
 
 program
   .command('demo')
@@ -108,8 +131,15 @@ program
   .option('--db <path>', 'SQLite file to keep (default: a fresh temporary file)')
   .option('--record <file>', 'also write every event chatline rules received, one JSON per line (replayable)')
   .action(async (opts: { json?: boolean; db?: string; record?: string }) => {
+    shutdown.arm();
     const db = dbFor(opts.db);
-    const stack = await startLocalStack({ dbPath: db.path, ...DEMO_TIMING });
+    // A kept --db already holds the contacts of earlier runs: seed the simulator anew so ids never repeat.
+    const simulator = { ...DEMO_TIMING.simulator, ...(opts.db ? { seed: freshSeed() } : {}) };
+    const stack = await startLocalStack({ dbPath: db.path, lockOwner: 'chatline demo', ...DEMO_TIMING, simulator });
+    const unregister = shutdown.onStop(async () => {
+      await stack.close();
+      db.dispose();
+    });
     const record = opts.record;
     if (record) {
       writeFileSync(record, '');
@@ -118,8 +148,9 @@ program
     try {
       const result = await runDemo(stack, progress(!opts.json));
       printDemo(result, Boolean(opts.json));
-      process.exitCode = result.useCases.every((u) => u.asExpected) ? 0 : 1;
+      process.exitCode = result.useCases.every((u) => u.asExpected) ? EXIT.ok : EXIT.notAsExpected;
     } finally {
+      unregister();
       await stack.close();
       db.dispose();
     }
@@ -138,21 +169,28 @@ program
       text = readFileSync(file, 'utf8');
     } catch (err) {
       process.stderr.write(`chatline replay: cannot read ${file}: ${(err as Error).message}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.usage;
       return;
     }
+    shutdown.arm();
     const db = dbFor(opts.db);
     const stack = await startLocalStack({
       dbPath: db.path,
+      lockOwner: 'chatline replay',
       planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: opts.grace },
       simulator: { transcriptReadySeconds: 0 },
     });
+    const unregister = shutdown.onStop(async () => {
+      await stack.close();
+      db.dispose();
+    });
     try {
       const say = progress(!opts.json && process.stderr.isTTY);
-      const report = await replayLines(stack, text, (done, total) => say(`replayed ${done}/${total}`));
+      const report = await replayLines(stack, text, (done, total) => say(`replayed ${done}/${total}`), shutdown.signal);
       printReplay(report, Boolean(opts.json));
-      process.exitCode = report.events.rejected.length > 0 ? 1 : 0;
+      process.exitCode = report.events.rejected.length > 0 ? EXIT.notAsExpected : EXIT.ok;
     } finally {
+      unregister();
       await stack.close();
       db.dispose();
     }
@@ -160,14 +198,11 @@ program
 
 // `chatline sim ...`: the Connect simulator on its own (its options: `chatline sim --help`).
 program.addCommand(
-  simulatorCommand().action(async () => {
-    const sim = await runSimulatorCli(process.argv.slice(3));
-    const stop = async (): Promise<void> => {
-      await sim.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
+  simulatorCommand().action(async (opts: SimulatorCliOptions) => {
+    // Runs until stopped: a stop is its normal end.
+    shutdown.arm({ exitCode: () => EXIT.ok });
+    const sim = await startSimulator(opts);
+    shutdown.onStop(() => sim.close());
   }),
 );
 
@@ -183,13 +218,24 @@ program
   .option('--retry-time-scale <factor>', 'multiply every workflow Retry interval (tests use 0.05; 1 = as on AWS)', factor, 1)
   .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)', wholeNumber)
   .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number }) => {
-    mkdirSync(dirname(opts.db), { recursive: true });
+    // Runs until stopped: a stop is its normal end.
+    shutdown.arm({ exitCode: () => EXIT.ok });
+    if (opts.connectEndpoint !== undefined) {
+      if (opts.demo) {
+        throw new UsageError(
+          `the seed story drives the built-in simulator and checks what it sees, but with --connect-endpoint the associations are made at ${opts.connectEndpoint}: pass --no-demo`,
+        );
+      }
+      await checkConnectEndpoint(opts.connectEndpoint);
+    }
+    makeDbFolder(opts.db);
     const stack = await startLocalStack({
       dbPath: opts.db,
+      lockOwner: 'chatline dev',
       port: opts.port,
       planner: { readinessDelaySeconds: opts.readiness, lateEventGraceSeconds: opts.grace },
       retryTimeScale: opts.retryTimeScale,
-      simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? Date.now() % 2 ** 31 },
+      simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? freshSeed() },
       ...(opts.connectEndpoint ? { connectEndpoint: opts.connectEndpoint } : {}),
     });
     process.stdout.write(`chatline local stack on ${stack.url} (SQLite: ${opts.db})\n`);
@@ -201,22 +247,46 @@ program
     if (stack.recovered.unmirrored > 0) {
       process.stdout.write(`  warning: the built-in simulator could not rebuild ${stack.recovered.unmirrored} contact events from the journal\n`);
     }
+    shutdown.onStop(() => stack.close());
+    if (!opts.demo) {
+      process.stdout.write('\n');
+      return;
+    }
+    const earlier = (await stack.store.listResumptions()).length;
+    if (earlier > 0) {
+      process.stdout.write(`  this database already holds ${earlier} resumptions from earlier runs; each start plays the story again and adds 2 (--no-demo skips it; another --db starts clean)\n`);
+    }
     process.stdout.write('\n');
-    const stop = async (): Promise<void> => {
-      await stack.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
-    if (!opts.demo) return;
-    const result = await runDemo(stack, progress(true));
+    let result: DemoResult;
+    try {
+      result = await runDemo(stack, progress(true));
+    } catch (err) {
+      if (shutdown.requested) return; // stopped mid-story: the journal keeps the rest
+      throw err;
+    }
     printDemo(result, false);
     process.stdout.write(result.useCases.every((u) => u.asExpected) ? 'Both use cases as expected.\n' : 'A use case was NOT as expected.\n');
     process.stdout.write('The stack keeps running; Ctrl-C to stop.\n');
   });
 
+/**
+ * The same conventions on every command, including those added above by others: bad usage prints
+ * the error and the command's help and exits 2; --help and --version print and exit 0.
+ */
+function standardize(command: Command): void {
+  command.showHelpAfterError().exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
+  for (const sub of command.commands) {
+    if (!sub.options.some((o) => o.long === '--version')) sub.version(VERSION, '-V, --version', 'print the version');
+    standardize(sub);
+  }
+}
+standardize(program);
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`chatline: ${err instanceof Error ? err.message : String(err)}\n`);
+  // Stopped by a signal: what follows is the stop's doing; the shutdown controller exits.
+  if (shutdown.requested) return;
+  const command = process.argv[2] && !process.argv[2].startsWith('-') ? ` ${process.argv[2]}` : '';
+  process.stderr.write(`chatline${command}: ${err instanceof Error ? err.message : String(err)}\n`);
   // Exit now: a half-started stack may hold a listening socket.
-  process.exit(2);
+  process.exit(err instanceof StartupError ? EXIT.usage : EXIT.notAsExpected);
 });

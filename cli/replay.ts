@@ -27,7 +27,18 @@ export interface ReplayReport {
   }[];
 }
 
-export async function replayLines(stack: LocalStack, text: string, progress: (done: number, total: number) => void = () => undefined): Promise<ReplayReport> {
+/**
+ * `signal` (the CLI's shutdown signal) stops the replay between events: delivery stops, and the
+ * stack's close journals what is in flight. The events are not in the bus inbox (they are routed,
+ * not put), so running the same replay again on the same --db finishes the job; dedup makes the
+ * events already done count as duplicates.
+ */
+export async function replayLines(
+  stack: LocalStack,
+  text: string,
+  progress: (done: number, total: number) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<ReplayReport> {
   const lines = text.split('\n').map((l, i) => ({ line: i + 1, text: l.trim() })).filter((l) => l.text.length > 0);
   const rejected: ReplayReport['events']['rejected'] = [];
   const accepted: { line: number; event: EventEnvelope; key: string }[] = [];
@@ -45,6 +56,7 @@ export async function replayLines(stack: LocalStack, text: string, progress: (do
   const seen = new Set<string>();
   let duplicates = 0;
   for (const [i, { event, key }] of accepted.entries()) {
+    signal?.throwIfAborted();
     if (seen.has(key)) duplicates++;
     seen.add(key);
     if (event.source === 'aws.connect') stack.simulator.mirror(event);

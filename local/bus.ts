@@ -3,6 +3,14 @@
  * with the same patterns the CDK stack deploys (workflows/event-patterns.ts), and each target is
  * delivered with retries; an event a target keeps refusing goes to the dead-letter store with
  * the reason, never dropped.
+ *
+ * Durability and load: an accepted event that matches a rule is written to the journal's inbox
+ * (committed before PutEvents answers) and stays there until every target has *finished* with
+ * it; for the contact-events workflow that means until the Express execution it started has
+ * ended, so a process killed mid-execution delivers it again on restart. Deliveries run at most
+ * `maxInFlight` at a time, in arrival order; the rest wait in a queue, and PutEvents waits for
+ * room when `maxQueued` events are waiting, so a flood slows its sender instead of piling up work
+ * (whose latency would then exceed the workflows' own timeouts).
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
@@ -41,13 +49,37 @@ export interface PutEventsResultEntry {
 export interface Rule {
   readonly name: string;
   readonly pattern: EventPattern;
-  readonly target: (event: EventEnvelope) => Promise<void>;
+  /** Resolves with what the target made of the event (the finished execution, for a workflow). */
+  readonly target: (event: EventEnvelope) => Promise<unknown>;
 }
 
 export interface DeadLetter {
   readonly rule: string;
   readonly reason: string;
   readonly event: EventEnvelope;
+}
+
+/** What one rule's target did with an event. */
+export type TargetOutcome =
+  | { readonly rule: string; readonly result: unknown }
+  | { readonly rule: string; readonly deadLettered: string }
+  | { readonly rule: string; readonly suspended: true };
+
+/** A delivery in progress: the rules the event matched, and the targets' outcomes when all are done. */
+export interface Delivery {
+  readonly rules: string[];
+  readonly done: Promise<TargetOutcome[]>;
+}
+
+/**
+ * Thrown by a target whose work was cut off by a shutdown (the engine suspended): the event is
+ * neither retried nor dead-lettered, and stays in the inbox for the next start.
+ */
+export class DeliverySuspended extends Error {
+  constructor(message = 'the engine was suspended before the target finished') {
+    super(message);
+    this.name = 'DeliverySuspended';
+  }
 }
 
 export interface BusOptions {
@@ -58,36 +90,71 @@ export interface BusOptions {
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
   readonly onDeadLetter: (letter: DeadLetter) => Promise<void>;
-  /** Accepted events stay in the journal's inbox until every target took them (or dead-lettered). */
+  /** Accepted events stay in the journal's inbox until every target finished with them (or dead-lettered them). */
   readonly journal?: Journal;
+  /** Deliveries running at once (default 64). */
+  readonly maxInFlight?: number;
+  /** Accepted events waiting for a delivery slot before PutEvents waits for room (default 2048). */
+  readonly maxQueued?: number;
+  /**
+   * Events with the same key are delivered one after another, in arrival order (like an SQS FIFO
+   * message group); others run side by side. EventBridge promises no order at all, so this is one
+   * of the orders it may deliver in; the stack keys by contact, so one contact's events do not
+   * race each other into optimistic-concurrency retries.
+   */
+  readonly partitionKey?: (event: EventEnvelope) => string | undefined;
 }
 
 /** 256 KB, the PutEvents limit for the total entry size. */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 
+interface Queued {
+  readonly event: EventEnvelope;
+  readonly key: string | undefined;
+  readonly rules: Rule[];
+  /** Whether the event is in the inbox (accepted through PutEvents or recovered from it). */
+  readonly inInbox: boolean;
+  readonly resolve: (outcomes: TargetOutcome[]) => void;
+}
+
 export class LocalEventBus {
   private readonly rules: Rule[] = [];
-  private readonly pending = new Set<Promise<void>>();
   private readonly observers: ((event: EventEnvelope, matchedRules: string[]) => void)[] = [];
+  private readonly journal: Journal;
+  private readonly maxInFlight: number;
+  private readonly maxQueued: number;
+  private queue: Queued[] = [];
+  private head = 0;
+  private inFlight = 0;
+  /** Keys with a delivery in flight, and the events of that key waiting behind it. */
+  private readonly busyKeys = new Map<string, Queued[]>();
+  private parked = 0;
+  private dispatching = true;
+  private waiters: (() => void)[] = [];
   readonly busName: string;
 
   constructor(private readonly options: BusOptions) {
     this.busName = options.busName ?? 'default';
+    this.journal = options.journal ?? NO_JOURNAL;
+    this.maxInFlight = options.maxInFlight ?? 64;
+    this.maxQueued = options.maxQueued ?? 2048;
   }
 
   addRule(rule: { name: string; pattern: unknown; target: Rule['target'] }): void {
     this.rules.push({ name: rule.name, pattern: validateEventPattern(rule.pattern), target: rule.target });
   }
 
-  /** PutEvents: per-entry validation and results, as EventBridge answers them. */
+  /** PutEvents: per-entry validation and results, as EventBridge answers them; accepted entries are durable when it resolves. */
   async putEvents(entries: readonly PutEventsEntry[]): Promise<{ Entries: PutEventsResultEntry[]; FailedEntryCount: number }> {
+    while (this.dispatching && this.queued() >= this.maxQueued) await this.change();
     const results = entries.map((entry) => {
       const invalid = validateEntry(entry, this.busName);
       if (invalid) return invalid;
       const envelope = this.envelope(entry);
-      this.accept(envelope);
+      this.accept(envelope, true);
       return { EventId: envelope.id };
     });
+    this.journal.flush();
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
   }
 
@@ -96,57 +163,145 @@ export class LocalEventBus {
     this.observers.push(observer);
   }
 
-  /** Routes an already-built envelope (a recorded event) to every matching rule's target. */
-  deliver(event: EventEnvelope): string[] {
-    return this.route(event).names;
+  /**
+   * Routes an already-built envelope (a recorded event) to every matching rule's target, without
+   * the inbox (replay keeps its own count of what it delivered). Queued like any other event.
+   */
+  deliver(event: EventEnvelope): Delivery {
+    return this.accept(event, false);
   }
 
-  /** After a restart: delivers again every accepted event whose targets had not all taken it. */
+  /** After a restart: delivers again every accepted event whose targets had not all finished. */
   recoverInbox(): number {
-    const inbox = (this.options.journal ?? NO_JOURNAL).loadInbox();
-    for (const { event } of inbox) this.accept(event as EventEnvelope, false);
+    const inbox = this.journal.loadInbox();
+    for (const { id, event } of inbox) {
+      const delivery = this.accept(event as EventEnvelope, false, true);
+      // An event no rule matches any more (rules changed between runs) has nothing to wait for.
+      if (delivery.rules.length === 0) this.journal.removeFromInbox(id);
+    }
     return inbox.length;
   }
 
-  private accept(envelope: EventEnvelope, journal = true): void {
-    const j = this.options.journal ?? NO_JOURNAL;
-    if (journal) j.addToInbox(envelope.id, envelope);
-    const { deliveries } = this.route(envelope);
-    this.track(Promise.all(deliveries).then(() => j.removeFromInbox(envelope.id)));
+  /** Events accepted and not yet finished (queued or in delivery). */
+  pendingCount(): number {
+    return this.queued() + this.inFlight;
   }
 
-  private route(event: EventEnvelope): { names: string[]; deliveries: Promise<void>[] } {
-    const matched = this.rules.filter((r) => matchesEventPattern(r.pattern, event));
-    for (const observer of this.observers) observer(event, matched.map((r) => r.name));
-    const deliveries = matched.map((rule) => this.deliverToTarget(rule, event));
-    deliveries.forEach((d) => this.track(d));
-    return { names: matched.map((r) => r.name), deliveries };
-  }
-
-  /** Resolves when every delivery in flight (and any started meanwhile) has finished. */
+  /** Resolves when every delivery (and any started meanwhile) has finished. */
   async waitForIdle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.inFlight > 0 || (this.dispatching && this.queued() > 0)) await this.change();
   }
 
-  private track(p: Promise<void>): void {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+  /**
+   * Stops starting deliveries (shutdown): queued events stay in the inbox for the next start;
+   * resolves once the deliveries in flight have ended (suspend the engine meanwhile, so they do).
+   */
+  async stopDispatching(): Promise<void> {
+    this.dispatching = false;
+    this.wake();
+    while (this.inFlight > 0) await this.change();
   }
 
-  private async deliverToTarget(rule: Rule, event: EventEnvelope): Promise<void> {
+  /** Waiting for a slot, or behind another event of their key. */
+  private queued(): number {
+    return this.queue.length - this.head + this.parked;
+  }
+
+  private change(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private accept(event: EventEnvelope, journal: boolean, recovered = false): Delivery {
+    const matched = this.rules.filter((r) => matchesEventPattern(r.pattern, event));
+    const names = matched.map((r) => r.name);
+    for (const observer of this.observers) observer(event, names);
+    if (matched.length === 0) return { rules: names, done: Promise.resolve([]) };
+    if (journal) this.journal.addToInbox(event.id, event);
+    let resolve!: (outcomes: TargetOutcome[]) => void;
+    const done = new Promise<TargetOutcome[]>((r) => (resolve = r));
+    this.queue.push({ event, key: this.options.partitionKey?.(event), rules: matched, inInbox: journal || recovered, resolve });
+    this.pump();
+    return { rules: names, done };
+  }
+
+  private pump(): void {
+    while (this.dispatching && this.inFlight < this.maxInFlight && this.head < this.queue.length) {
+      const next = this.queue[this.head] as Queued;
+      this.queue[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      if (next.key !== undefined) {
+        const behind = this.busyKeys.get(next.key);
+        if (behind) {
+          behind.push(next); // runs when the delivery of its key ahead of it ends
+          this.parked++;
+          continue;
+        }
+        this.busyKeys.set(next.key, []);
+      }
+      this.start(next);
+    }
+  }
+
+  private start(q: Queued): void {
+    this.inFlight++;
+    void this.run(q);
+  }
+
+  /** The delivery of `key` ended: its next event (if any) takes over the key, without waiting in the queue again. */
+  private release(key: string | undefined): void {
+    if (key === undefined) return;
+    const behind = this.busyKeys.get(key);
+    const next = behind?.shift();
+    if (!next) {
+      this.busyKeys.delete(key);
+      return;
+    }
+    this.parked--;
+    if (this.dispatching) this.start(next);
+    else behind?.unshift(next);
+  }
+
+  private async run(q: Queued): Promise<void> {
+    const outcomes = await Promise.all(
+      q.rules.map((rule) =>
+        // A dead-letter store that cannot take the event leaves it in the inbox (delivered again next start).
+        this.deliverToTarget(rule, q.event).catch((): TargetOutcome => ({ rule: rule.name, suspended: true })),
+      ),
+    );
+    if (q.inInbox && !outcomes.some((o) => 'suspended' in o)) this.journal.removeFromInbox(q.event.id);
+    this.inFlight--;
+    this.release(q.key);
+    q.resolve(outcomes);
+    this.pump();
+    this.wake();
+  }
+
+  private async deliverToTarget(rule: Rule, event: EventEnvelope): Promise<TargetOutcome> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await rule.target(event);
-        return;
+        return { rule: rule.name, result: await rule.target(event) };
       } catch (err) {
+        // Cut off by a shutdown, or failing while one is under way: the next start delivers it again.
+        if (err instanceof DeliverySuspended || !this.dispatching) return { rule: rule.name, suspended: true };
         lastError = err;
         if (attempt < maxAttempts) await sleep((this.options.retryDelayMs ?? 100) * 2 ** (attempt - 1));
       }
     }
     const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
-    await this.options.onDeadLetter({ rule: rule.name, reason: `target refused the event ${maxAttempts} times: ${reason}`, event });
+    const deadLettered = `target refused the event ${maxAttempts} times: ${reason}`;
+    await this.options.onDeadLetter({ rule: rule.name, reason: deadLettered, event });
+    return { rule: rule.name, deadLettered };
   }
 
   private envelope(entry: PutEventsEntry): EventEnvelope {

@@ -31,7 +31,9 @@ const MAX_ROWS = 200;
 export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, now: Date = new Date()): Promise<Overview> {
   const [segments, resumptions, rejected] = await Promise.all([store.listSegments(), store.listResumptions(), store.listRejected()]);
   const sessions = sessionsOf(segments);
-  const executions = sfn.listExecutions().sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+  // The newest executions, one page from the journal, and the counts it keeps (never every execution).
+  const executions = sfn.listExecutions({ limit: MAX_ROWS });
+  const executionCounts = sfn.countExecutions();
   const count = <K extends string>(keys: readonly K[], values: readonly string[]): Record<K, number> =>
     Object.fromEntries(keys.map((k) => [k, values.filter((v) => v === k).length])) as Record<K, number>;
   return {
@@ -40,12 +42,12 @@ export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, no
       sessions: sessions.length,
       segments: segments.length,
       resumptions: count(['PLANNED', 'ASSOCIATED', 'FAILED', 'SKIPPED'] as const, resumptions.map((r) => r.status)),
-      executions: count(['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'] as const, executions.map((e) => e.status)),
+      executions: Object.fromEntries((['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'] as const).map((k) => [k, executionCounts[k] ?? 0])) as Record<Execution['status'], number>,
       rejected: rejected.length,
     },
     resumptions: [...resumptions].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, MAX_ROWS),
     sessions: sessions.slice(-MAX_ROWS),
-    executions: executions.slice(0, MAX_ROWS).map((e) => ({
+    executions: executions.map((e) => ({
       name: e.name,
       stateMachine: e.stateMachineArn.split(':').pop() ?? e.stateMachineArn,
       status: e.status,

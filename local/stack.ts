@@ -10,7 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { CHATLINE_EVENT_SOURCE, CONNECT_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
+import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
 import type { PlannerConfig } from '../core/planner';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import { countAssociationAttempt } from '../core/use-cases';
@@ -22,13 +22,15 @@ import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
 import { createAwsRequestHandler } from './aws-api';
 import type { EventEnvelope } from './bus';
-import { LocalEventBus } from './bus';
+import { DeliverySuspended, LocalEventBus } from './bus';
 import { dashboardHandler } from './dashboard';
-import { LocalStepFunctions } from './sfn/runner';
+import { EngineSuspendedError, LocalStepFunctions } from './sfn/runner';
 import { bindTasks } from './sfn/task-bindings';
 import type { TaskBackends } from './sfn/task-bindings';
 import { SqliteJournal } from './store/sqlite-journal';
 import { SqliteStore } from './store/sqlite-store';
+import { acquireDbLock } from './store/db-lock';
+import { DbPathError, PortInUseError } from './startup-errors';
 
 export interface LocalStackOptions {
   /** SQLite file (':memory:' for throwaway runs). */
@@ -46,8 +48,40 @@ export interface LocalStackOptions {
    * outside this process, as the crash test does.
    */
   readonly connectEndpoint?: string;
+  /**
+   * Retention, like Step Functions' 90 days for finished executions and a DynamoDB TTL on the
+   * dedup keys: finished executions (with their history), processed-event keys and mirrored
+   * Connect events older than this are pruned, at start and then periodically. Default: keep all.
+   */
+  readonly retentionSeconds?: number;
+  /** How often retention runs (default: a tenth of the retention, between 1 s and 1 h). */
+  readonly retentionCheckSeconds?: number;
+  /**
+   * Whether the Connect events the built-in simulator sees are kept for rebuilding it after a
+   * restart (default true; `chatline replay` mirrors its file itself and turns this off).
+   */
+  readonly keepMirroredEvents?: boolean;
+  /** Deliveries the bus runs at once, i.e. contact-events executions in flight (default 64). */
+  readonly maxEventsInFlight?: number;
+  /** Who holds the SQLite file, as a second stack on it is told (e.g. "chatline dev"). */
+  readonly lockOwner?: string;
   /** Where the workflows' own events:putEvents tasks go. Default: this endpoint's EventBridge API. */
   readonly eventsEndpoint?: string;
+}
+
+/** What waitForIdle throws once close() has begun: the caller's work was cut off, not finished. */
+export class StackClosedError extends Error {
+  override readonly name = 'StackClosedError';
+  constructor() {
+    super('the local stack is shutting down');
+  }
+}
+
+/** What one retention pass removed. */
+export interface Pruned {
+  readonly executions: number;
+  readonly processedKeys: number;
+  readonly mirroredEvents: number;
 }
 
 export interface LocalStack {
@@ -62,6 +96,8 @@ export interface LocalStack {
   readonly recovered: { readonly executions: number; readonly events: number; readonly unmirrored: number };
   /** Waits until the bus, the simulator's event stream and every execution are quiet. */
   waitForIdle(): Promise<void>;
+  /** One retention pass now (also run on a timer when `retentionSeconds` is set). */
+  prune(now?: Date): Pruned;
   close(): Promise<void>;
 }
 
@@ -77,10 +113,11 @@ export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REG
 export const stateMachineArn = (name: string): string => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const store = new SqliteStore(options.dbPath);
+  const lock = acquireDbLock(options.dbPath, options.lockOwner ?? 'chatline');
+  const store = openStore(options.dbPath, lock.release);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
   const steps = createSteps({ store, config });
-  const journal = new SqliteJournal(store.db);
+  const journal = new SqliteJournal(store.db, store.batch);
   const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1, journal });
   const arns = { contactEvents: stateMachineArn(WORKFLOWS.contactEvents.name), resumeChat: stateMachineArn(WORKFLOWS.resumeChat.name) };
 
@@ -89,14 +126,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     region: LOCAL_REGION,
     busName: DEFAULT_EVENT_BUS_NAME,
     journal,
+    ...(options.maxEventsInFlight !== undefined ? { maxInFlight: options.maxEventsInFlight } : {}),
+    partitionKey: contactOf,
     onDeadLetter: (letter) => store.putRejected({ receivedAt: new Date().toISOString(), reason: letter.reason, event: letter.event, origin: `rule ${letter.rule}` }),
   });
-  for (const rule of chatlineRules(options.returnEventSource)) {
-    bus.addRule({ name: rule.name, pattern: rule.pattern, target: async (event: EventEnvelope) => void sfn.startExecution({ stateMachineArn: arns.contactEvents, input: event }) });
-  }
+  // Both rules start contact-events (Express); a delivery lasts until that execution has ended,
+  // so the event stays in the inbox until then (at-least-once across a SIGKILL).
+  const startContactEvents = async (event: EventEnvelope) => {
+    try {
+      const { executionArn } = sfn.startExecution({ stateMachineArn: arns.contactEvents, input: event });
+      const done = await sfn.waitFor(executionArn);
+      if (done.status === 'RUNNING') throw new DeliverySuspended();
+      return done;
+    } catch (err) {
+      throw err instanceof EngineSuspendedError ? new DeliverySuspended() : err;
+    }
+  };
+  const rules = chatlineRules(options.returnEventSource);
+  for (const rule of rules) bus.addRule({ name: rule.name, pattern: rule.pattern, target: startContactEvents });
+  const mirrors = !options.connectEndpoint && options.keepMirroredEvents !== false;
+  const contactRule = rules[0]?.name;
+  if (mirrors) bus.observe((event, matched) => matched.includes(contactRule as string) && journal.keepMirroredEvent(event));
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
-  const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules: chatlineRules(options.returnEventSource) });
+  const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules });
   const dashboard = dashboardHandler(store, sfn);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
@@ -104,7 +157,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await listenOnLoopback(server, options.port ?? 0).catch((err: unknown) => {
+    store.close();
+    lock.release();
+    throw err;
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const backends: TaskBackends = {
@@ -120,8 +177,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sfn: new SFNClient(localClientConfig(url)),
     events: new EventBridgeClient(localClientConfig(options.eventsEndpoint ?? url)),
     onConnectCall: async (api, params) => {
-      if (api !== 'createPersistentContactAssociation') return;
-      await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
+      if (api === 'createPersistentContactAssociation') {
+        await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
+      }
+      // A call with an effect outside this process: what led to it must be on disk first.
+      store.flush();
     },
   };
   const register = (key: keyof typeof WORKFLOWS, substitutions: Record<string, string>): void => {
@@ -142,15 +202,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
+  const prune = (now: Date = new Date()): Pruned => {
+    if (options.retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
+    const cutoff = new Date(now.getTime() - options.retentionSeconds * 1000);
+    const { executions, mirroredEvents } = journal.pruneBefore(cutoff);
+    return { executions, mirroredEvents, processedKeys: store.pruneProcessedBefore(cutoff.toISOString()) };
+  };
+  prune();
+  const retentionTimer =
+    options.retentionSeconds === undefined
+      ? undefined
+      : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, options.retentionSeconds / 10)))).unref();
+
+  // Durability: what a killed process left running continues, and accepted events are delivered.
+  const unmirrored = mirrors ? remirror(simulator, journal) : 0;
   const recoveredExecutions = sfn.recover().length;
-  const unmirrored = options.connectEndpoint ? 0 : remirror(simulator, sfn, arns.contactEvents);
   const recovered = { executions: recoveredExecutions, events: bus.recoverInbox(), unmirrored };
 
+  let closing: Promise<void> | undefined;
   const waitForIdle = async (): Promise<void> => {
     // Two quiet rounds in a row: an execution can publish events that start more executions.
     for (let quietRounds = 0; quietRounds < 2; ) {
+      // Closing: what the caller waits for was cut off (it stays in the journal), not finished.
+      if (closing) throw new StackClosedError();
       await simulator.flushEvents();
-      const busy = sfn.listExecutions().some((e) => e.status === 'RUNNING');
+      const busy = sfn.runningCount() > 0 || bus.pendingCount() > 0;
       await bus.waitForIdle();
       await sfn.waitForIdle();
       quietRounds = busy ? 0 : quietRounds + 1;
@@ -158,33 +234,73 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   return {
-    url, store, simulator, bus, sfn, steps, arns, recovered, waitForIdle,
-    close: async () => {
-      await sfn.suspend();
-      await bus.waitForIdle();
-      for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
-    },
+    url, store, simulator, bus, sfn, steps, arns, recovered, waitForIdle, prune,
+    close: () =>
+      (closing ??= (async () => {
+        if (retentionTimer) clearInterval(retentionTimer);
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
+        const stopped = bus.stopDispatching();
+        await sfn.suspend();
+        await stopped;
+        for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
+        server.closeAllConnections();
+        await serverClosed;
+        store.close();
+        lock.release();
+      })()),
   };
+}
+
+function openStore(dbPath: string, release: () => void): SqliteStore {
+  try {
+    return new SqliteStore(dbPath);
+  } catch (err) {
+    release();
+    const code = (err as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB') throw new DbPathError(`--db ${dbPath} is not a SQLite database: pass a new file or a chatline database`);
+    if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+      throw new DbPathError(`cannot open --db ${dbPath} for writing (${code}): pass a --db you can write`);
+    }
+    throw err;
+  }
+}
+
+/** Binds 127.0.0.1 only; a taken port is a PortInUseError, not an unhandled 'error' event. */
+function listenOnLoopback(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** The contact an event is about (Connect events and `Chat Customer Returned` both say it as detail.contactId). */
+function contactOf(event: EventEnvelope): string | undefined {
+  const detail = event.detail as { contactId?: unknown } | null;
+  return typeof detail?.contactId === 'string' ? detail.contactId : undefined;
 }
 
 /**
  * The in-process simulator keeps no file: after a restart it rebuilds the contacts it had from
- * the Connect events the journal holds (the inputs of contact-events executions), so continued
- * executions find them. A separate `chatline sim` keeps its own state instead.
+ * the Connect contact events the journal kept (those the contact-events rule matched, pruned
+ * with retention), so continued executions find them. A separate `chatline sim` keeps its own
+ * state instead. Read a page at a time.
  */
-function remirror(simulator: ConnectSimulator, sfn: LocalStepFunctions, contactEventsArn: string): number {
+function remirror(simulator: ConnectSimulator, journal: SqliteJournal): number {
   let failed = 0;
-  for (const execution of sfn.listExecutions(contactEventsArn)) {
-    const event = JSON.parse(execution.input) as { source?: string };
-    if (event.source === CONNECT_EVENT_SOURCE) {
+  for (let after = 0; ; ) {
+    const page = journal.mirroredEvents(after, 1000);
+    for (const { seq, event } of page) {
+      after = seq;
       try {
         simulator.mirror(event);
       } catch {
         failed++; // counted and reported by `chatline dev`, never hidden
       }
     }
+    if (page.length < 1000) return failed;
   }
-  return failed;
 }

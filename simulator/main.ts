@@ -55,7 +55,7 @@ function parseLimit(v: string, prev: Partial<Record<ApiName, RateLimit>> = {}): 
   return { ...prev, [api]: { rate: Number(m[2]), burst: Number(m[3]) } };
 }
 
-interface CliOptions {
+export interface SimulatorCliOptions {
   port: number;
   seed: number;
   rate?: number;
@@ -111,7 +111,7 @@ export function simulatorCommand(): Command {
     .option('--speed <factor>', 'run the clock this many times faster (traffic and transcript readiness)', num('speed', 0.001), 1);
 }
 
-function toSimulatorOptions(o: CliOptions, clock: Clock): SimulatorOptions {
+function toSimulatorOptions(o: SimulatorCliOptions, clock: Clock): SimulatorOptions {
   const faults: FaultConfig = {};
   if (o.fault5xx !== undefined) faults.error5xxRate = o.fault5xx;
   if (o.fault5xxApis !== undefined) {
@@ -149,6 +149,7 @@ function toSimulatorOptions(o: CliOptions, clock: Clock): SimulatorOptions {
   return opts;
 }
 
+/** Parses `argv` (the arguments after `sim`) and starts the simulator; bad flags throw a CommanderError. */
 export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliIo = {}): Promise<SimulatorCliHandle> {
   const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = io.err ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -156,7 +157,12 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
     .exitOverride()
     .configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => err(s.trimEnd()) });
   cmd.parse([...argv], { from: 'user' });
-  const o = cmd.opts<CliOptions>();
+  return startSimulator(cmd.opts<SimulatorCliOptions>(), io);
+}
+
+/** Starts the simulator from parsed `chatline sim` options (the command's action calls this). */
+export async function startSimulator(o: SimulatorCliOptions, io: SimulatorCliIo = {}): Promise<SimulatorCliHandle> {
+  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = o.speed === 1 ? realClock : scaledClock(o.speed);
   const sim = new ConnectSimulator(toSimulatorOptions(o, clock));
   const instances = o.instance && o.instance.length > 0 ? o.instance : [DEFAULT_SIM_INSTANCE];

@@ -26,7 +26,6 @@ export interface ExecutionView {
   readonly output?: string | undefined;
   readonly error?: string | undefined;
   readonly cause?: string | undefined;
-  readonly history: readonly HistoryEventView[];
   /** Optional: how many times the execution was redriven, and when last. */
   readonly redriveCount?: number | undefined;
   readonly redriveDate?: Date | undefined;
@@ -41,13 +40,29 @@ export interface MachineView {
   readonly creationDate?: Date;
 }
 
+/** One page of ListExecutions as the engine answers it: newest first, strictly after the cursor. */
+export interface ExecutionListQuery {
+  readonly stateMachineArn: string;
+  readonly status?: string;
+  /** true: redriven at least once; false: never redriven. */
+  readonly redriven?: boolean;
+  /** The (start time in ms, execution ARN) of the last execution of the previous page. */
+  readonly after?: readonly [number, string];
+  readonly limit: number;
+}
+
 export interface StepFunctionsBackend {
   machineArns(): string[];
   machine(arn: string): MachineView | undefined;
   /** Throws an Error named like 'StepFunctions.ExecutionAlreadyExistsException' (see errors.ts). */
   startExecution(input: { stateMachineArn: string; name?: string; input?: unknown }): ExecutionView;
   describeExecution(executionArn: string): ExecutionView | undefined;
-  listExecutions(stateMachineArn?: string): ExecutionView[];
+  /** One page (the engine pages from its store; it never lists every execution). */
+  listExecutions(query: ExecutionListQuery): ExecutionView[];
+  /** An execution's history events, oldest first (one execution's history is bounded). */
+  history(executionArn: string): readonly HistoryEventView[];
+  /** Optional: commits what the engine wrote, before an answer acknowledges it. */
+  flush?(): void;
   /** The runner may record error/cause (StopExecution's members); today it takes the ARN only. */
   stopExecution(executionArn: string, reason?: { error?: string; cause?: string }): void;
   /** Optional: resolves when the execution is no longer running (StopExecution waits for the abort). */

@@ -21,6 +21,8 @@ const AWS_TYPES = new Set([
 
 export interface HistoryContext {
   readonly execution: ExecutionView;
+  /** The engine's events for the execution, oldest first. */
+  readonly history: readonly HistoryEventView[];
   readonly machine: MachineView | undefined;
   readonly region: string;
   readonly roleArn: string;
@@ -55,7 +57,7 @@ export function awsHistory(ctx: HistoryContext): Record<string, unknown>[] {
     ...(d['cause'] !== undefined ? { cause: String(d['cause']) } : {}),
   });
 
-  for (const e of ctx.execution.history) {
+  for (const e of ctx.history) {
     const d = e.details ?? {};
     const name = typeof d['name'] === 'string' ? d['name'] : '';
     const previousTaskEvent = lastTask.get(name);

@@ -120,6 +120,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
       machineOf(stateMachineArn);
       try {
         const e = sfn.startExecution({ stateMachineArn, ...(name !== undefined ? { name } : {}), input });
+        sfn.flush?.();
         return { executionArn: e.executionArn, startDate: epochSeconds(e.startDate) };
       } catch (err) {
         throw toSfnApiError(err);
@@ -169,18 +170,19 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
       const scope = `executions|${arn}|${statusFilter ?? ''}|${redriveFilter ?? ''}`;
       const cursor = cursorFrom<[number, string]>(req, scope);
 
-      // Newest first, as Step Functions lists them; ties broken by ARN so pages are stable.
-      const all = sfn
-        .listExecutions(arn)
-        .filter((e) => statusFilter === undefined || e.status === statusFilter)
-        .filter((e) => redriveFilter === undefined || ((e.redriveCount ?? 0) > 0) === (redriveFilter === 'REDRIVEN'))
-        .map((e) => ({ e, key: [e.startDate.getTime(), e.executionArn] as [number, string] }))
-        .sort((a, b) => b.key[0] - a.key[0] || (a.key[1] < b.key[1] ? 1 : a.key[1] > b.key[1] ? -1 : 0));
-      const after = cursor ? all.filter(({ key }) => key[0] < cursor[0] || (key[0] === cursor[0] && key[1] < cursor[1])) : all;
-      const page = after.slice(0, limit);
+      // Newest first, as Step Functions lists them; ties broken by ARN so pages are stable. One
+      // row more than the page says whether there is a next one.
+      const rows = sfn.listExecutions({
+        stateMachineArn: arn,
+        ...(statusFilter !== undefined ? { status: statusFilter } : {}),
+        ...(redriveFilter !== undefined ? { redriven: redriveFilter === 'REDRIVEN' } : {}),
+        ...(cursor ? { after: cursor } : {}),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
-        executions: page.map(({ e }) => ({
+        executions: page.map((e) => ({
           executionArn: e.executionArn,
           stateMachineArn: e.stateMachineArn,
           name: e.name,
@@ -189,7 +191,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
           ...(e.status !== 'RUNNING' && e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
           ...redriveInfo(e),
         })),
-        ...(after.length > page.length && last ? { nextToken: encodeToken(scope, last.key) } : {}),
+        ...(rows.length > page.length && last ? { nextToken: encodeToken(scope, [last.startDate.getTime(), last.executionArn]) } : {}),
       };
     },
 
@@ -201,7 +203,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
       const scope = `history|${e.executionArn}|${reverseOrder ? 'r' : 'f'}|${includeExecutionData ? 'd' : ''}`;
       const cursor = cursorFrom<number>(req, scope);
       const machine = sfn.machine(e.stateMachineArn);
-      let events = awsHistory({ execution: e, machine, region: o.region, roleArn: roleArn(machine?.name ?? e.stateMachineArn.split(':').pop() ?? ''), includeExecutionData, stopReason: stopReasons.get(e.executionArn) });
+      let events = awsHistory({ execution: e, history: sfn.history(e.executionArn), machine, region: o.region, roleArn: roleArn(machine?.name ?? e.stateMachineArn.split(':').pop() ?? ''), includeExecutionData, stopReason: stopReasons.get(e.executionArn) });
       if (reverseOrder) events = events.reverse();
       if (cursor !== undefined) events = events.filter((ev) => (reverseOrder ? (ev['id'] as number) < cursor : (ev['id'] as number) > cursor));
       const page = events.slice(0, limit);
@@ -221,6 +223,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
         sfn.stopExecution(e.executionArn, reason);
         if (sfn.waitFor) await Promise.race([sfn.waitFor(e.executionArn).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
       }
+      sfn.flush?.();
       const after = sfn.describeExecution(e.executionArn) ?? e;
       return { stopDate: epochSeconds(after.stopDate ?? o.now()) };
     },
@@ -241,6 +244,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
       } catch (err) {
         throw toSfnApiError(err);
       }
+      sfn.flush?.();
       const redriveDate = redriven.redriveDate ?? o.now();
       if (tokenKey) redriveTokens.set(tokenKey, redriveDate);
       return { redriveDate: epochSeconds(redriveDate) };

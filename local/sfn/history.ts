@@ -23,21 +23,34 @@ interface LibEvent {
   index?: number;
 }
 
+/**
+ * Numbers and translates an execution's events and hands each to `onEvent` (the journal); it
+ * keeps no history itself, only what the next event needs.
+ */
 export class HistoryRecorder {
   /** Task states whose last attempt failed: a Catch exits them without a TaskSucceeded. */
   private readonly failedTasks = new Set<string>();
+  /** Set once the run this recorder listens to is superseded (a parked Wait): later events are not this execution's. */
+  private closed = false;
 
-  /** Appends to `events` (an execution's history, possibly from before a restart or redrive). */
+  /** `count`: events the execution already has (from before a restart or redrive). */
   constructor(
-    readonly events: HistoryEvent[],
+    private count: number,
     private readonly onEvent: (event: HistoryEvent) => void = () => undefined,
   ) {}
 
+  get length(): number {
+    return this.count;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
   add(type: string, timestamp: number, details: Record<string, unknown>): void {
-    const id = this.events.length + 1;
-    const event = { id, previousEventId: id - 1, timestamp: new Date(timestamp).toISOString(), type, details };
-    this.events.push(event);
-    this.onEvent(event);
+    if (this.closed) return;
+    const id = ++this.count;
+    this.onEvent({ id, previousEventId: id - 1, timestamp: new Date(timestamp).toISOString(), type, details });
   }
 
   /** Maps one library event to the Step Functions events it stands for. */
@@ -46,7 +59,7 @@ export class HistoryRecorder {
     switch (e.type) {
       case 'ExecutionStarted':
         // A restarted or redriven run continues the history it has; its start is not a new one.
-        return this.events.length > 0 ? undefined : this.add('ExecutionStarted', e.timestamp, { input: json(e.input) });
+        return this.count > 0 ? undefined : this.add('ExecutionStarted', e.timestamp, { input: json(e.input) });
       case 'ExecutionSucceeded':
         return this.add('ExecutionSucceeded', e.timestamp, { output: json(e.output) });
       case 'ExecutionFailed':

@@ -1,8 +1,14 @@
 /**
  * The local Step Functions engine: runs the workflow files with aws-local-stepfunctions, with
  * Step Functions' StartExecution rules (Standard: a name is used once; the same name and input
- * while running returns the running execution; Express: no dedup), and keeps each execution's
- * status and history.
+ * while running returns the running execution; Express: no dedup).
+ *
+ * Memory holds only the executions that are running. A Standard execution is journaled as it
+ * runs (its row and every history event, batched into the store's transaction) and, once
+ * finished, lives only in SQLite: describe, list and history read it from there, a page at a
+ * time. An Express execution keeps no history and no row, as on AWS (no DescribeExecution or
+ * GetExecutionHistory for Express there either); what makes it at-least-once is the bus inbox,
+ * which keeps the event until the execution it started has finished (local/bus.ts).
  */
 import '../polyfills';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +16,12 @@ import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-s
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { HistoryEvent } from './history';
 import { HistoryRecorder } from './history';
-import type { ExecutionRow, Journal } from './journal';
+import type { ExecutionPageQuery, ExecutionRow, Journal } from './journal';
 import { NO_JOURNAL } from './journal';
 import type { JsonValue, TaskFn } from './task-bindings';
 import { allStates, TaskError } from './task-bindings';
+import type { Cancellable } from './timers';
+import { MAX_TIMER_MS, timerAt, unrunnableTimers, waitEndsAt } from './timers';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -40,12 +48,18 @@ export interface Execution {
   cause?: string;
   redriveCount: number;
   redriveDate?: Date;
-  readonly history: HistoryEvent[];
 }
 
 export class ExecutionAlreadyExists extends TaskError {
   constructor(message: string) {
     super('StepFunctions.ExecutionAlreadyExistsException', message);
+  }
+}
+
+/** StartExecution after the engine was suspended (shutting down): the caller's work is not lost, it runs on the next start. */
+export class EngineSuspendedError extends TaskError {
+  constructor() {
+    super('StepFunctions.ServiceUnavailableException', 'The local engine is shutting down');
   }
 }
 
@@ -55,33 +69,57 @@ export interface RunnerOptions {
    * definition at start; the file itself is never edited. 1 = real Step Functions timing.
    */
   readonly retryTimeScale?: number;
-  /** Where executions and their history are written as they happen (default: nowhere). */
+  /** Where Standard executions and their history are written as they happen (default: nowhere). */
   readonly journal?: Journal;
 }
 
 interface LoadedMachine {
   spec: MachineSpec;
   machine: StateMachine;
-  /** The same definition starting at another state, for restarts and redrives (built once each). */
+  /** The same definition starting at another state, for restarts, redrives and parked Waits (built once each). */
   restartMachines: Map<string, StateMachine>;
   retryIntervalOverrides: Record<string, number[]>;
+  /** Whether the engine must watch the run's events: to journal them, or to park long Waits. */
+  watched: boolean;
+}
+
+/** A running execution and what the engine needs to continue, stop or park it. */
+interface Active {
+  readonly execution: Execution;
+  readonly loaded: LoadedMachine;
+  readonly finished: Promise<Execution>;
+  readonly resolve: (e: Execution) => void;
+  /** History events journaled so far (Standard). */
+  historyLength: number;
+  /** How the current library run is being ended, if it is. */
+  ending?: 'suspend' | 'stop' | 'park';
+  cancel: () => void;
+  recorder?: HistoryRecorder | undefined;
+  parked?: Cancellable | undefined;
 }
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, LoadedMachine>();
-  private readonly executions = new Map<string, Execution>();
-  private readonly running = new Map<string, { done: Promise<void>; abort: () => void }>();
-
+  private readonly running = new Map<string, Active>();
   private readonly journal: Journal;
-  private suspending = false;
+  private suspended = false;
 
   constructor(private readonly options: RunnerOptions = {}) {
     this.journal = options.journal ?? NO_JOURNAL;
   }
 
   register(spec: MachineSpec): void {
+    const problems = unrunnableTimers(spec.definition as never);
+    if (problems.length > 0) throw new Error(`state machine ${spec.name}: the local engine cannot time ${problems.join('; ')} (longer than setTimeout's ${MAX_TIMER_MS} ms)`);
     const machine = new StateMachine(spec.definition);
-    this.machines.set(spec.arn, { spec, machine, restartMachines: new Map(), retryIntervalOverrides: retryOverrides(spec.definition, this.options.retryTimeScale ?? 1) });
+    const hasWait = Object.values(spec.definition.States).some((s) => s.Type === 'Wait');
+    this.machines.set(spec.arn, {
+      spec,
+      machine,
+      restartMachines: new Map(),
+      retryIntervalOverrides: retryOverrides(spec.definition, this.options.retryTimeScale ?? 1),
+      watched: spec.type === 'STANDARD' || hasWait,
+    });
   }
 
   machineArns(): string[] {
@@ -93,39 +131,65 @@ export class LocalStepFunctions {
   }
 
   startExecution(input: { stateMachineArn: string; name?: string; input?: unknown }): Execution {
+    if (this.suspended) throw new EngineSuspendedError();
     const loaded = this.machines.get(input.stateMachineArn);
     if (!loaded) throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
     const name = input.name ?? randomUUID();
+    const standard = loaded.spec.type === 'STANDARD';
+    if (!standard) return this.startExpress(loaded, name, input.input);
     const inputText = typeof input.input === 'string' ? input.input : JSON.stringify(input.input ?? {});
-    const kind = loaded.spec.type === 'STANDARD' ? 'execution' : 'express';
-    const executionArn = `${input.stateMachineArn.replace(':stateMachine:', `:${kind}:`)}:${name}${kind === 'express' ? `:${randomUUID()}` : ''}`;
-    const existing = this.executions.get(executionArn);
+    const executionArn = `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.describeExecution(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === inputText) return existing;
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${executionArn}'`);
     }
-    const execution: Execution = { executionArn, stateMachineArn: input.stateMachineArn, name, input: inputText, status: 'RUNNING', startDate: new Date(), redriveCount: 0, history: [] };
-    this.executions.set(executionArn, execution);
+    const execution: Execution = { executionArn, stateMachineArn: input.stateMachineArn, name, input: inputText, status: 'RUNNING', startDate: new Date(), redriveCount: 0 };
     this.save(execution);
-    this.run(loaded, execution);
+    this.run(this.activate(execution, loaded, 0));
     return execution;
   }
 
   /**
-   * After a restart: loads every journaled execution, and continues each one that was running
-   * from the last state it entered, with that state's recorded input. Every state of the
-   * workflows is idempotent (stored plan, stored ClientToken, conditional ledger writes), so
-   * re-entering a state that was cut off midway is safe.
+   * An Express execution: no name dedup, no journal. Its input object goes to the interpreter as
+   * it is (the interpreter copies it); its text is made only if someone asks for it.
+   */
+  private startExpress(loaded: LoadedMachine, name: string, value: unknown): Execution {
+    const stateMachineArn = loaded.spec.arn;
+    let text = typeof value === 'string' ? value : undefined;
+    const execution: Execution = {
+      executionArn: `${stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${randomUUID()}`,
+      stateMachineArn,
+      name,
+      get input(): string {
+        text ??= JSON.stringify(value ?? {});
+        return text;
+      },
+      status: 'RUNNING',
+      startDate: new Date(),
+      redriveCount: 0,
+    };
+    const active = this.activate(execution, loaded, 0);
+    this.run(active, undefined, false, typeof value === 'string' ? undefined : ((value ?? {}) as JsonValue));
+    return execution;
+  }
+
+  /**
+   * After a restart: continues each Standard execution the journal holds as RUNNING from the
+   * last state it entered, with that state's recorded input. Every state of the workflows is
+   * idempotent (stored plan, stored ClientToken, conditional ledger writes), so re-entering a
+   * state that was cut off midway is safe. Express executions are not continued: the bus inbox
+   * delivers their events again (a file from before Express stopped being journaled may list
+   * some as RUNNING; they are left to retention).
    */
   recover(): Execution[] {
     const resumed: Execution[] = [];
-    for (const { row, history } of this.journal.loadExecutions()) {
-      if (this.executions.has(row.executionArn)) continue;
-      const execution = fromRow(row, history);
-      this.executions.set(row.executionArn, execution);
+    for (const row of this.journal.runningExecutions()) {
       const loaded = this.machines.get(row.stateMachineArn);
-      if (execution.status !== 'RUNNING' || !loaded) continue;
-      this.run(loaded, execution, resumePoint(history, loaded.spec.definition));
+      if (!loaded || loaded.spec.type !== 'STANDARD' || this.running.has(row.executionArn)) continue;
+      const history = this.journal.loadHistory(row.executionArn);
+      const execution = fromRow(row);
+      this.run(this.activate(execution, loaded, history.length), resumePoint(history, loaded.spec.definition));
       resumed.push(execution);
     }
     return resumed;
@@ -136,35 +200,64 @@ export class LocalStepFunctions {
    * unsuccessful state with that state's input, under the same ARN; its history is kept.
    */
   redriveExecution(executionArn: string): Execution {
-    const execution = this.executions.get(executionArn);
-    if (!execution) throw new TaskError('StepFunctions.ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-    const loaded = this.machines.get(execution.stateMachineArn);
-    if (!loaded || loaded.spec.type !== 'STANDARD' || !['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) {
-      throw new TaskError('StepFunctions.ExecutionNotRedrivable', `Execution is not redrivable: '${executionArn}' (${execution.status})`);
+    const row = this.running.has(executionArn) ? undefined : this.journal.getExecution(executionArn);
+    const current = this.describeExecution(executionArn);
+    if (!current) throw new TaskError('StepFunctions.ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    const loaded = this.machines.get(current.stateMachineArn);
+    if (!row || !loaded || loaded.spec.type !== 'STANDARD' || !['FAILED', 'ABORTED', 'TIMED_OUT'].includes(row.status)) {
+      throw new TaskError('StepFunctions.ExecutionNotRedrivable', `Execution is not redrivable: '${executionArn}' (${current.status})`);
     }
-    execution.status = 'RUNNING';
-    execution.redriveCount += 1;
-    execution.redriveDate = new Date();
-    delete execution.stopDate;
-    delete execution.error;
-    delete execution.cause;
-    const recorder = new HistoryRecorder(execution.history, (e) => this.journal.appendHistory(execution.executionArn, e));
-    recorder.add('ExecutionRedriven', Date.now(), { redriveCount: execution.redriveCount });
+    const { stopDate: _s, error: _e, cause: _c, ...rest } = fromRow(row);
+    const execution: Execution = { ...rest, status: 'RUNNING', redriveCount: row.redriveCount + 1, redriveDate: new Date() };
+    const history = this.journal.loadHistory(executionArn);
+    const active = this.activate(execution, loaded, history.length);
+    new HistoryRecorder(history.length, (e) => this.appendHistory(active, e)).add('ExecutionRedriven', Date.now(), { redriveCount: execution.redriveCount });
     this.save(execution);
-    this.run(loaded, execution, resumePoint(execution.history, loaded.spec.definition));
+    this.run(active, resumePoint(history, loaded.spec.definition));
     return execution;
   }
 
+  /** A running execution from memory, a finished Standard one from the journal. */
   describeExecution(executionArn: string): Execution | undefined {
-    return this.executions.get(executionArn);
+    const active = this.running.get(executionArn);
+    if (active) return active.execution;
+    const row = this.journal.getExecution(executionArn);
+    return row ? fromRow(row) : undefined;
   }
 
-  listExecutions(stateMachineArn?: string): Execution[] {
-    return [...this.executions.values()].filter((e) => stateMachineArn === undefined || e.stateMachineArn === stateMachineArn);
+  /** One page of Standard executions, newest first (ListExecutions; see journal.ts). */
+  listExecutions(query: ExecutionPageQuery): Execution[] {
+    return this.journal.listExecutions(query).map(fromRow);
+  }
+
+  /** Standard executions per status, without reading them. */
+  countExecutions(stateMachineArn?: string): Record<string, number> {
+    return this.journal.countExecutions(stateMachineArn);
+  }
+
+  /** A Standard execution's history, from the journal (empty for Express, which keeps none). */
+  history(executionArn: string): HistoryEvent[] {
+    return this.journal.loadHistory(executionArn);
+  }
+
+  /** How many executions are running right now (both types). */
+  runningCount(): number {
+    return this.running.size;
   }
 
   stopExecution(executionArn: string): void {
-    this.running.get(executionArn)?.abort();
+    const active = this.running.get(executionArn);
+    if (!active) return;
+    if (active.parked) {
+      active.parked.cancel();
+      active.parked = undefined;
+      new HistoryRecorder(active.historyLength, (e) => this.appendHistory(active, e)).add('ExecutionAborted', Date.now(), {});
+      active.execution.status = 'ABORTED';
+      this.finish(active);
+      return;
+    }
+    active.ending = 'stop';
+    active.cancel();
   }
 
   /**
@@ -172,26 +265,64 @@ export class LocalStepFunctions {
    * next start on the same file continues them (what a graceful shutdown of `chatline dev` does).
    */
   async suspend(): Promise<void> {
-    this.suspending = true;
-    for (const r of this.running.values()) r.abort();
+    this.suspended = true;
+    for (const active of this.running.values()) {
+      active.ending = 'suspend';
+      active.recorder?.close();
+      if (active.parked) {
+        active.parked.cancel();
+        this.running.delete(active.execution.executionArn);
+        active.resolve(active.execution);
+      } else {
+        active.cancel();
+      }
+    }
     await this.waitForIdle();
+    this.journal.flush();
+  }
+
+  /** Commits what the engine journaled (before an answer acknowledges it). */
+  flush(): void {
+    this.journal.flush();
   }
 
   /** Resolves when no execution is running (executions started meanwhile are waited for too). */
   async waitForIdle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.finished));
   }
 
-  /** Resolves when the given execution is no longer running. */
+  /** Resolves with the execution once it is no longer running (its status is RUNNING only if the engine was suspended). */
   async waitFor(executionArn: string): Promise<Execution> {
-    await this.running.get(executionArn)?.done;
-    const e = this.executions.get(executionArn);
+    const active = this.running.get(executionArn);
+    if (active) return active.finished;
+    const e = this.describeExecution(executionArn);
     if (!e) throw new Error(`no execution ${executionArn}`);
     return e;
   }
 
+  private activate(execution: Execution, loaded: LoadedMachine, historyLength: number): Active {
+    let resolve!: (e: Execution) => void;
+    const finished = new Promise<Execution>((r) => (resolve = r));
+    const active: Active = { execution, loaded, finished, resolve, historyLength, cancel: () => undefined };
+    this.running.set(execution.executionArn, active);
+    return active;
+  }
+
   private save(e: Execution): void {
     this.journal.saveExecution(toRow(e));
+  }
+
+  private appendHistory(active: Active, event: HistoryEvent): void {
+    active.historyLength = event.id;
+    this.journal.appendHistory(active.execution.executionArn, event);
+  }
+
+  private finish(active: Active): void {
+    const { execution } = active;
+    if (execution.status !== 'RUNNING') execution.stopDate = new Date();
+    if (active.loaded.spec.type === 'STANDARD' && active.ending !== 'suspend') this.save(execution);
+    this.running.delete(execution.executionArn);
+    active.resolve(execution);
   }
 
   private machineStartingAt(loaded: LoadedMachine, state: string): StateMachine {
@@ -205,41 +336,83 @@ export class LocalStepFunctions {
     return machine;
   }
 
-  private run(loaded: LoadedMachine, execution: Execution, from?: { state: string; input: string }): void {
-    const recorder = new HistoryRecorder(execution.history, (e) => this.journal.appendHistory(execution.executionArn, e));
+  /**
+   * One run of the interpreter for an execution: from the start, or from `from` (a restart, a
+   * redrive, or a parked Wait whose time has come; `reentering` leaves out the second
+   * StateEntered of a Wait that was already recorded when it parked).
+   */
+  private run(active: Active, from?: { state: string; input: string }, reentering = false, inputValue?: JsonValue): void {
+    const { loaded, execution } = active;
+    const standard = loaded.spec.type === 'STANDARD';
+    const recorder = standard ? new HistoryRecorder(active.historyLength, (e) => this.appendHistory(active, e)) : undefined;
+    active.recorder = recorder;
+    delete active.ending;
+    const context = { Execution: { Id: execution.executionArn, Name: execution.name, StartTime: execution.startDate.toISOString() } };
     const machine = from ? this.machineStartingAt(loaded, from.state) : loaded.machine;
-    const { result, abort, eventLogs } = machine.run(JSON.parse(from?.input ?? execution.input) as JsonValue, {
+    const { result, abort, eventLogs } = machine.run(inputValue ?? (JSON.parse(from?.input ?? execution.input) as JsonValue), {
       overrides: {
         taskResourceLocalHandlers: loaded.spec.tasks,
         retryIntervalOverrides: loaded.retryIntervalOverrides,
       },
-      context: { Execution: { Id: execution.executionArn, Name: execution.name, StartTime: execution.startDate.toISOString() } },
+      context,
     });
-    const drain = (async () => {
-      for await (const event of eventLogs) recorder.record(event as Parameters<HistoryRecorder['record']>[0]);
-    })();
-    const done = result
+    active.cancel = abort;
+    const states = loaded.spec.definition.States;
+    let skipEntered = reentering ? from?.state : undefined;
+    const drain = loaded.watched
+      ? (async () => {
+          for await (const event of eventLogs) {
+            const e = event as Parameters<HistoryRecorder['record']>[0];
+            const state = e.type === 'StateEntered' ? e.state : undefined;
+            if (state && state.name === skipEntered) {
+              skipEntered = undefined;
+              continue;
+            }
+            recorder?.record(e);
+            if (state?.type === 'Wait' && state.name in states) {
+              const endsAt = waitEndsAt(states[state.name] as never, state.input, context, e.timestamp);
+              if (endsAt !== undefined && endsAt - Date.now() > MAX_TIMER_MS) {
+                this.park(active, { state: state.name, input: JSON.stringify(state.input ?? null) }, endsAt);
+                return;
+              }
+            }
+          }
+        })()
+      : Promise.resolve();
+    void result
       .then((output) => {
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output);
       })
       .catch((err: unknown) => {
         if (err instanceof ExecutionAbortedError) {
-          if (!this.suspending) execution.status = 'ABORTED';
+          if (active.ending === 'stop' || active.ending === undefined) execution.status = 'ABORTED';
           return;
         }
-        execution.status = 'FAILED';
+        execution.status = err instanceof Error && err.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
         const cause = err instanceof ExecutionError ? (err.cause as { name?: string; message?: string } | undefined) : undefined;
         execution.error = cause?.name ?? (err as Error).name;
         execution.cause = cause?.message ?? (err as Error).message;
       })
       .then(() => drain.catch(() => undefined))
-      .finally(() => {
-        if (execution.status !== 'RUNNING') execution.stopDate = new Date();
-        this.save(execution);
-        this.running.delete(execution.executionArn);
+      .then(() => {
+        if (active.ending !== 'park') this.finish(active);
       });
-    this.running.set(execution.executionArn, { done, abort });
+  }
+
+  /**
+   * A Wait longer than any timer: the interpreter's run is ended (the execution stays RUNNING,
+   * its history shows it in the Wait) and a chunked timer continues it from the Wait state when
+   * the time has come; the Wait then sleeps only what is left.
+   */
+  private park(active: Active, at: { state: string; input: string }, endsAt: number): void {
+    active.ending = 'park';
+    active.recorder?.close();
+    active.cancel();
+    active.parked = timerAt(endsAt, () => {
+      active.parked = undefined;
+      this.run(active, at, true);
+    });
   }
 }
 
@@ -284,7 +457,7 @@ function toRow(e: Execution): ExecutionRow {
   };
 }
 
-function fromRow(row: ExecutionRow, history: HistoryEvent[]): Execution {
+function fromRow(row: ExecutionRow): Execution {
   return {
     executionArn: row.executionArn,
     stateMachineArn: row.stateMachineArn,
@@ -293,7 +466,6 @@ function fromRow(row: ExecutionRow, history: HistoryEvent[]): Execution {
     status: row.status as ExecutionStatus,
     startDate: new Date(row.startDate),
     redriveCount: row.redriveCount,
-    history,
     ...(row.stopDate ? { stopDate: new Date(row.stopDate) } : {}),
     ...(row.output !== undefined ? { output: row.output } : {}),
     ...(row.error !== undefined ? { error: row.error } : {}),

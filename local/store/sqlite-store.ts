@@ -2,6 +2,11 @@
  * The embedded store: one SQLite file (better-sqlite3, WAL, synchronous=NORMAL). Conditional
  * writes are `INSERT ... ON CONFLICT DO NOTHING` and `UPDATE ... WHERE version = ?`, the local
  * equivalents of DynamoDB's conditional puts; a lost race throws ConcurrentUpdateError.
+ *
+ * Speed: statements are prepared once (`stmt`), and writes are batched into one transaction per
+ * turn of the event loop (`batch`, see write-batch.ts); `flush()` commits before an answer leaves
+ * the process. The list queries have indexes that end in contact_id, so SQLite never walks a
+ * whole instance to sort (it did: an index on (instance_id, customer_id) lost to the primary key).
  */
 import Database from 'better-sqlite3';
 import { ConcurrentUpdateError } from '../../core/errors';
@@ -10,16 +15,20 @@ import type { Segment } from '../../core/lineage';
 import { sessionIdOf } from '../../core/lineage';
 import type { ReturnIntent } from '../../core/returns';
 import type { ChatlineStore, RejectedEvent, Versioned } from '../../core/store';
+import { WriteBatch } from './write-batch';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS processed_events (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS processed_events_by_at ON processed_events (at);
 CREATE TABLE IF NOT EXISTS rejected_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT, received_at TEXT NOT NULL, reason TEXT NOT NULL, origin TEXT, event TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (
   instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, session_id TEXT NOT NULL, customer_id TEXT,
   version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (instance_id, contact_id));
-CREATE INDEX IF NOT EXISTS segments_by_session ON segments (instance_id, session_id);
-CREATE INDEX IF NOT EXISTS segments_by_customer ON segments (instance_id, customer_id);
+DROP INDEX IF EXISTS segments_by_session;
+DROP INDEX IF EXISTS segments_by_customer;
+CREATE INDEX IF NOT EXISTS segments_by_session_contact ON segments (instance_id, session_id, contact_id);
+CREATE INDEX IF NOT EXISTS segments_by_customer_contact ON segments (instance_id, customer_id, contact_id);
 CREATE TABLE IF NOT EXISTS return_intents (
   instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (instance_id, contact_id));
@@ -32,6 +41,9 @@ type Row = { version: number; body: string };
 
 export class SqliteStore implements ChatlineStore {
   readonly db: Database.Database;
+  /** The open write transaction; the engine's journal writes through it too. */
+  readonly batch: WriteBatch;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `path` is a file, or ':memory:' for tests that need no file. */
   constructor(path: string) {
@@ -40,24 +52,56 @@ export class SqliteStore implements ChatlineStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.batch = new WriteBatch(this.db);
+  }
+
+  /** A statement prepared once per connection. */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Commits the writes batched so far (before acknowledging anything outside the process). */
+  flush(): void {
+    this.batch.flush();
   }
 
   close(): void {
+    this.batch.flush();
     this.db.close();
   }
 
   async markProcessed(key: string, at: string): Promise<boolean> {
-    return this.db.prepare('INSERT INTO processed_events (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, at).changes === 1;
+    return this.batch.write(() => this.stmt('INSERT INTO processed_events (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, at).changes === 1);
+  }
+
+  /**
+   * Retention: forgets processed-event keys older than `cutoff` (like a DynamoDB TTL on the
+   * dedup table). A duplicate older than the retention is then processed again, which every
+   * step tolerates (merges and conditional writes). Deletes in chunks; returns how many.
+   */
+  pruneProcessedBefore(cutoff: string, chunk = 5000): number {
+    let total = 0;
+    for (;;) {
+      const n = this.batch.write(() => this.stmt('DELETE FROM processed_events WHERE rowid IN (SELECT rowid FROM processed_events WHERE at < ? LIMIT ?)').run(cutoff, chunk).changes);
+      this.flush();
+      total += n;
+      if (n < chunk) return total;
+    }
   }
 
   async putRejected(r: RejectedEvent): Promise<void> {
-    this.db
-      .prepare('INSERT INTO rejected_events (received_at, reason, origin, event) VALUES (?, ?, ?, ?)')
-      .run(r.receivedAt, r.reason, r.origin ?? null, JSON.stringify(r.event ?? null));
+    this.batch.write(() =>
+      this.stmt('INSERT INTO rejected_events (received_at, reason, origin, event) VALUES (?, ?, ?, ?)').run(r.receivedAt, r.reason, r.origin ?? null, JSON.stringify(r.event ?? null)),
+    );
   }
 
   async listRejected(): Promise<RejectedEvent[]> {
-    const rows = this.db.prepare('SELECT received_at, reason, origin, event FROM rejected_events ORDER BY id').all() as {
+    const rows = this.stmt('SELECT received_at, reason, origin, event FROM rejected_events ORDER BY id').all() as {
       received_at: string; reason: string; origin: string | null; event: string;
     }[];
     return rows.map((r) => ({
@@ -111,15 +155,28 @@ export class SqliteStore implements ChatlineStore {
     return this.list<Resumption>('SELECT body FROM resumptions ORDER BY instance_id, contact_id');
   }
 
+  /**
+   * Segments in (instance, session, contact) order after `after`, `limit` at a time: a caller
+   * walks every session without holding them all (replay's report, at a million events).
+   */
+  segmentsPage(after: { instanceId: string; sessionId: string; contactId: string } | undefined, limit: number): { segment: Segment; key: { instanceId: string; sessionId: string; contactId: string } }[] {
+    const rows = (
+      after
+        ? this.stmt(
+            'SELECT instance_id, session_id, contact_id, body FROM segments WHERE (instance_id, session_id, contact_id) > (?, ?, ?) ORDER BY instance_id, session_id, contact_id LIMIT ?',
+          ).all(after.instanceId, after.sessionId, after.contactId, limit)
+        : this.stmt('SELECT instance_id, session_id, contact_id, body FROM segments ORDER BY instance_id, session_id, contact_id LIMIT ?').all(limit)
+    ) as { instance_id: string; session_id: string; contact_id: string; body: string }[];
+    return rows.map((r) => ({ segment: JSON.parse(r.body) as Segment, key: { instanceId: r.instance_id, sessionId: r.session_id, contactId: r.contact_id } }));
+  }
+
   private get<T>(table: string, instanceId: string, contactId: string): Versioned<T> | undefined {
-    const row = this.db
-      .prepare(`SELECT version, body FROM ${table} WHERE instance_id = ? AND contact_id = ?`)
-      .get(instanceId, contactId) as Row | undefined;
+    const row = this.stmt(`SELECT version, body FROM ${table} WHERE instance_id = ? AND contact_id = ?`).get(instanceId, contactId) as Row | undefined;
     return row ? { value: JSON.parse(row.body) as T, version: row.version } : undefined;
   }
 
   private list<T>(sql: string, ...params: string[]): T[] {
-    return (this.db.prepare(sql).all(...params) as { body: string }[]).map((r) => JSON.parse(r.body) as T);
+    return (this.stmt(sql).all(...params) as { body: string }[]).map((r) => JSON.parse(r.body) as T);
   }
 
   /** Conditional write: insert when expectedVersion is 0, else update only that version. */
@@ -132,20 +189,17 @@ export class SqliteStore implements ChatlineStore {
     const names = Object.keys(columns);
     const values = Object.values(columns);
     const body = JSON.stringify(item);
-    const changes =
+    const changes = this.batch.write(() =>
       expectedVersion === 0
-        ? this.db
-            .prepare(
-              `INSERT INTO ${table} (instance_id, contact_id, version, body${names.map((n) => `, ${n}`).join('')})
-               VALUES (?, ?, 1, ?${names.map(() => ', ?').join('')}) ON CONFLICT DO NOTHING`,
-            )
-            .run(item.instanceId, item.contactId, body, ...values).changes
-        : this.db
-            .prepare(
-              `UPDATE ${table} SET version = version + 1, body = ?${names.map((n) => `, ${n} = ?`).join('')}
-               WHERE instance_id = ? AND contact_id = ? AND version = ?`,
-            )
-            .run(body, ...values, item.instanceId, item.contactId, expectedVersion).changes;
+        ? this.stmt(
+            `INSERT INTO ${table} (instance_id, contact_id, version, body${names.map((n) => `, ${n}`).join('')})
+             VALUES (?, ?, 1, ?${names.map(() => ', ?').join('')}) ON CONFLICT DO NOTHING`,
+          ).run(item.instanceId, item.contactId, body, ...values).changes
+        : this.stmt(
+            `UPDATE ${table} SET version = version + 1, body = ?${names.map((n) => `, ${n} = ?`).join('')}
+             WHERE instance_id = ? AND contact_id = ? AND version = ?`,
+          ).run(body, ...values, item.instanceId, item.contactId, expectedVersion).changes,
+    );
     if (changes !== 1) {
       throw new ConcurrentUpdateError(`${table} ${item.instanceId}/${item.contactId}: version ${expectedVersion} is no longer current`);
     }

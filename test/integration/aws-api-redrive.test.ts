@@ -18,7 +18,7 @@ const arnOf = (name: string): string => `${machineArn.replace(':stateMachine:', 
 function stubEngine(): StepFunctionsBackend & { executions: Map<string, ExecutionView & { status: string; redriveCount?: number; redriveDate?: Date }> } {
   const executions = new Map<string, ExecutionView & { status: string; redriveCount?: number; redriveDate?: Date }>();
   for (const [name, status] of [['failed', 'FAILED'], ['done', 'SUCCEEDED']] as const) {
-    executions.set(arnOf(name), { executionArn: arnOf(name), stateMachineArn: machineArn, name, input: '{}', status, startDate: new Date(), stopDate: new Date(), history: [], ...(status === 'FAILED' ? { error: 'Boom', cause: 'boom' } : {}) });
+    executions.set(arnOf(name), { executionArn: arnOf(name), stateMachineArn: machineArn, name, input: '{}', status, startDate: new Date(), stopDate: new Date(), ...(status === 'FAILED' ? { error: 'Boom', cause: 'boom' } : {}) });
   }
   return {
     executions,
@@ -29,6 +29,7 @@ function stubEngine(): StepFunctionsBackend & { executions: Map<string, Executio
     },
     describeExecution: (arn) => executions.get(arn),
     listExecutions: () => [...executions.values()],
+    history: () => [],
     stopExecution: () => undefined,
     redriveExecution(arn) {
       const e = executions.get(arn);

@@ -28,9 +28,9 @@ it('a lost response after commit is retried with the same token and associates o
     expect(stats.associationsByContact).toEqual({ [N1]: 1 });
     const ledger = (await stack.store.getResumption(instanceId, N1))?.value;
     expect(ledger).toMatchObject({ status: 'ASSOCIATED', attempts: 2, continuedFromContactId: C1 });
-    const resume = stack.sfn.listExecutions(stack.arns.resumeChat);
+    const resume = stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: 100 });
     expect(resume.map((e) => e.status)).toEqual(['SUCCEEDED']);
-    const failedThenRetried = resume[0]!.history.filter((h) => h.type === 'TaskFailed' && h.details['name'] === 'Associate');
+    const failedThenRetried = stack.sfn.history(resume[0]!.executionArn).filter((h) => h.type === 'TaskFailed' && h.details['name'] === 'Associate');
     expect(failedThenRetried).toHaveLength(1);
   } finally {
     await stack.dispose();

@@ -29,7 +29,7 @@ describe('gap fill with DescribeContact', () => {
       expect(c2?.disconnectedAt).toEqual(expect.any(String));
       expect(c2?.eventTypes).not.toContain('DISCONNECTED');
       expect(stack.simulator.stats().apis.DescribeContact.succeeded).toBeGreaterThanOrEqual(1);
-      const history = stack.sfn.listExecutions(stack.arns.resumeChat).flatMap((e) => e.history.map((h) => `${h.type}:${String(h.details['name'] ?? '')}`));
+      const history = stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: 100 }).flatMap((e) => stack.sfn.history(e.executionArn).map((h) => `${h.type}:${String(h.details['name'] ?? '')}`));
       expect(history).toEqual(expect.arrayContaining(['MapStateEntered:DescribeGaps', 'TaskStateEntered:DescribeContact', 'TaskStateEntered:RecordDescribedContacts']));
     } finally {
       await stack.dispose();
@@ -49,7 +49,7 @@ describe('gap fill with DescribeContact', () => {
         ['SKIPPED', expect.stringContaining(`segment ${C2} is active`)],
         ['SKIPPED', expect.stringContaining(`segment ${C2} is active`)],
       ]);
-      const describes = stack.sfn.listExecutions(stack.arns.resumeChat).map((e) => e.history.filter((h) => h.type === 'MapStateEntered').length);
+      const describes = stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: 100 }).map((e) => stack.sfn.history(e.executionArn).filter((h) => h.type === 'MapStateEntered').length);
       expect(describes).toEqual([1, 1]);
     } finally {
       await stack.dispose();

@@ -49,12 +49,13 @@ describe('resume-chat error handling', () => {
       const resumptions = await stack.store.listResumptions();
       expect(resumptions.map((r) => r.status)).toEqual(['ASSOCIATED', 'ASSOCIATED']);
       for (const r of resumptions) expect(r.publishError).toMatch(/^EventBridge\.FailedEntry: .*InternalFailure/);
-      const executions = stack.sfn.listExecutions(stack.arns.resumeChat);
+      const executions = stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: 100 });
       expect(executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
       for (const e of executions) {
-        const names = e.history.map((h) => `${h.type}:${String(h.details['name'] ?? '')}`);
+        const history = stack.sfn.history(e.executionArn);
+        const names = history.map((h) => `${h.type}:${String(h.details['name'] ?? '')}`);
         expect(names).toEqual(expect.arrayContaining(['TaskStateEntered:RecordPublishFailure']));
-        expect(e.history.filter((h) => h.type === 'TaskFailed' || h.type === 'TaskStateRetried').length).toBeGreaterThan(0);
+        expect(history.filter((h) => h.type === 'TaskFailed' || h.type === 'TaskStateRetried').length).toBeGreaterThan(0);
       }
       expect(events.calls()).toBe(2 * 5); // per outcome: the first attempt and 4 retries
     } finally {
@@ -77,7 +78,7 @@ describe('resume-chat error handling', () => {
       await stack.waitForIdle();
       expect(timeouts).toBeGreaterThan(1);
       expect((await stack.store.listResumptions()).map((r) => r.status)).toEqual(['ASSOCIATED', 'ASSOCIATED']);
-      expect(stack.sfn.listExecutions(stack.arns.resumeChat).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      expect(stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: 100 }).map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     } finally {
       await stack.dispose();
     }
