@@ -23,6 +23,11 @@ export interface Resumption {
   /** CreatePersistentContactAssociation calls made for this contact (counted by the runtime). */
   readonly attempts: number;
   readonly reason?: string;
+  /**
+   * Set when the outcome event ("Chat Resumption Succeeded | Failed | Skipped") could not be
+   * published after its retries. The outcome itself is this record; only the event is missing.
+   */
+  readonly publishError?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -159,6 +159,11 @@ export interface OutcomeInput extends ResumeTarget {
   /** Step Functions error output: `{ Error, Cause }`, or a plain reason. */
   readonly error?: { readonly Error?: string; readonly Cause?: string };
   readonly reason?: string;
+  /**
+   * Present when RecordOutcome runs again because PublishOutcome failed after its retries (the
+   * Step Functions error output): the ledger notes that the outcome event is missing.
+   */
+  readonly publishError?: { readonly Error?: string; readonly Cause?: string };
 }
 
 export interface OutcomeResult {
@@ -179,7 +184,8 @@ export async function recordOutcome(deps: Deps, input: OutcomeInput): Promise<Ou
     () => store.getResumption(input.instanceId, input.contactId),
     (value, version) => store.putResumption(value, version),
     (current) => {
-      const next = applyOutcome(target, current, outcome, deps.now());
+      const applied = applyOutcome(target, current, outcome, deps.now());
+      const next = input.publishError ? { ...applied, publishError: describeError(input.publishError), updatedAt: deps.now().toISOString() } : applied;
       return next === current ? undefined : next;
     },
   );

@@ -110,6 +110,7 @@ export class ChatlineMonitoring extends Construct {
           m(CHATLINE_METRICS.resumptionsSucceeded, 'succeeded'),
           m(CHATLINE_METRICS.resumptionsFailed, 'failed'),
           m(CHATLINE_METRICS.resumptionsSkipped, 'skipped'),
+          m(CHATLINE_METRICS.outcomesNotPublished, 'outcome event not published'),
         ]),
       );
       dashboard.addWidgets(

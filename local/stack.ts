@@ -65,6 +65,8 @@ export interface LocalStackOptions {
   readonly maxEventsInFlight?: number;
   /** Who holds the SQLite file, as a second stack on it is told (e.g. "chatline dev"). */
   readonly lockOwner?: string;
+  /** Where the workflows' own events:putEvents tasks go. Default: this endpoint's EventBridge API. */
+  readonly eventsEndpoint?: string;
 }
 
 /** What waitForIdle throws once close() has begun: the caller's work was cut off, not finished. */
@@ -173,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
     // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
     sfn: new SFNClient(localClientConfig(url)),
-    events: new EventBridgeClient(localClientConfig(url)),
+    events: new EventBridgeClient(localClientConfig(options.eventsEndpoint ?? url)),
     onConnectCall: async (api, params) => {
       if (api === 'createPersistentContactAssociation') {
         await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });

@@ -13,10 +13,12 @@ export interface RateLimit {
 }
 
 /**
- * Defaults (connect.md §4): Service Quotas defaults for the rates; the bursts are not published by
- * AWS. DescribeContact 15 and StartChatContact 8 come from third-party summaries (UNVERIFIED);
- * StopContact and GetContactAttributes use burst = rate (assumption); TransferContact uses the legacy
- * blanket burst 5; CPCA 2/s burst 5 is the conservative assumption (no published quota).
+ * Defaults. CreatePersistentContactAssociation 5/s burst 8, StartChatContact 5/s burst 8 and
+ * DescribeContact 10/s burst 15 are the Amazon Connect Administrator Guide's API throttling table
+ * ("Amazon Connect service quotas", API throttling quotas, per account and Region:
+ * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html).
+ * StopContact and GetContactAttributes use the Service Quotas rates with burst = rate (assumption);
+ * TransferContact uses its 2/s rate with the guide's default burst of 5 for other operations.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<ApiName, RateLimit>> = {
   DescribeContact: { rate: 10, burst: 15 },
@@ -24,7 +26,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ApiName, RateLimit>> = {
   StopContact: { rate: 10, burst: 10 },
   TransferContact: { rate: 2, burst: 5 },
   GetContactAttributes: { rate: 10, burst: 10 },
-  CreatePersistentContactAssociation: { rate: 2, burst: 5 },
+  CreatePersistentContactAssociation: { rate: 5, burst: 8 },
 };
 
 export class TokenBucket {

@@ -15,6 +15,7 @@ export const CHATLINE_METRICS = {
   resumptionsSkipped: 'ResumptionsSkipped',
   returnToAssociationMs: 'ReturnToAssociationMs',
   gapsFilled: 'GapsFilledFromDescribeContact',
+  outcomesNotPublished: 'OutcomesNotPublished',
 } as const;
 
 /** Defaults the construct passes as POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME. */

@@ -11,7 +11,7 @@
 import * as connect from '@aws-sdk/client-connect';
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsCommandOutput, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 
@@ -91,12 +91,22 @@ function bindResource(resource: string, backends: TaskBackends, stateName: strin
         ...e,
         Detail: typeof e['Detail'] === 'string' ? e['Detail'] : JSON.stringify(e['Detail'] ?? {}),
       })) as PutEventsRequestEntry[];
+      let out: PutEventsCommandOutput;
       try {
-        const { $metadata: _metadata, ...out } = await backends.events.send(new PutEventsCommand({ Entries: entries }));
-        return toJson(out);
+        out = await backends.events.send(new PutEventsCommand({ Entries: entries }));
       } catch (err) {
         throw asStepFunctionsError('EventBridge', err);
       }
+      // The optimized integration fails the task when any entry failed (Step Functions Developer
+      // Guide, "Add EventBridge events with Step Functions": "If the response from PutEvents
+      // contains a non-zero FailedEntryCount then the Task state fails with the error
+      // EventBridge.FailedEntry").
+      if ((out.FailedEntryCount ?? 0) > 0) {
+        const failed = (out.Entries ?? []).filter((e) => e.ErrorCode !== undefined).map((e) => ({ ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage }));
+        throw new TaskError('EventBridge.FailedEntry', JSON.stringify({ FailedEntryCount: out.FailedEntryCount, Entries: failed }));
+      }
+      const { $metadata: _metadata, ...result } = out;
+      return toJson(result);
     };
   }
   if (resource.startsWith(`${SDK_PREFIX}connect:`)) return bindConnect(resource.slice(`${SDK_PREFIX}connect:`.length), backends);

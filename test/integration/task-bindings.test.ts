@@ -69,4 +69,18 @@ describe('task bindings', () => {
     const dead = bindTasks(definition, { lambdas: new Map(), connect: new ConnectClient(config(server.url)), sfn: new SFNClient(config(server.url)), events: new EventBridgeClient(config(server.url)) });
     await expect(dead['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toMatchObject({ name: 'EventBridge.SdkClientException' });
   });
+  it('fails PutEvents with EventBridge.FailedEntry when an entry failed, as the optimized integration does', async () => {
+    const server = await recordingServer(() => ({
+      status: 200,
+      body: { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] },
+    }));
+    try {
+      const tasks = bindTasks(definition, { lambdas: new Map(), connect: new ConnectClient(config(server.url)), sfn: new SFNClient(config(server.url)), events: new EventBridgeClient(config(server.url)) });
+      const err = await tasks['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }).catch((e: unknown) => e as Error);
+      expect(err).toMatchObject({ name: 'EventBridge.FailedEntry' });
+      expect(JSON.parse((err as Error).message)).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -11,12 +11,12 @@ afterEach(async () => {
 const describeCmd = (id: string) => new DescribeContactCommand({ InstanceId: INSTANCE, ContactId: id });
 
 describe('throttling', () => {
-  test('defaults from connect.md §4', async () => {
+  test("defaults: the Admin Guide's API throttling table", async () => {
     h = await startHarness({ throttling: true });
     expect(h.sim.rateLimits()).toEqual(DEFAULT_RATE_LIMITS);
-    expect(DEFAULT_RATE_LIMITS.CreatePersistentContactAssociation).toEqual({ rate: 2, burst: 5 });
-    expect(DEFAULT_RATE_LIMITS.DescribeContact.rate).toBe(10);
-    expect(DEFAULT_RATE_LIMITS.StartChatContact.rate).toBe(5);
+    expect(DEFAULT_RATE_LIMITS.CreatePersistentContactAssociation).toEqual({ rate: 5, burst: 8 });
+    expect(DEFAULT_RATE_LIMITS.DescribeContact).toEqual({ rate: 10, burst: 15 });
+    expect(DEFAULT_RATE_LIMITS.StartChatContact).toEqual({ rate: 5, burst: 8 });
     expect(DEFAULT_RATE_LIMITS.StopContact.rate).toBe(10);
     expect(DEFAULT_RATE_LIMITS.TransferContact.rate).toBe(2);
   });
