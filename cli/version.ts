@@ -1,5 +1,16 @@
-/** The package's version, read from the package.json next to cli/ (in a checkout and in the installed package). */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * The package's version, from the nearest package.json above this file: the checkout's (cli/..)
+ * or, compiled, the installed package's (dist/cli/../..).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+function packageVersion(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return '0.0.0';
+  }
+}
+
+export const VERSION: string = packageVersion(__dirname);

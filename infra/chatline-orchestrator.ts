@@ -5,13 +5,16 @@
  *                             ─ rule B: "Chat Customer Returned"    ─┴▶ contact-events (Express)
  *   contact-events ─ states:StartExecution ▶ resume-chat (Standard) ─ connect:CreatePersistentContactAssociation
  *                                                                    ─ events:PutEvents (outcome)
- *   Lambda steps (NodejsFunction, local esbuild) over DynamoDB (lineage, ledger, events)
+ *   Lambda steps over DynamoDB (lineage, ledger, events): in a checkout, NodejsFunction bundles
+ *   handlers/lambda/*.ts with local esbuild at synth; from the installed package, the bundles
+ *   `npm run build` made (dist/lambda/<entry>/index.js) are the code (see lambdaCodeOf)
  *
  * The workflows are the files in workflows/ (DefinitionBody.fromString + definitionSubstitutions,
  * the same keys the local runtime substitutes), and the rule patterns are workflows/event-patterns.
  * No business logic lives here. An ASL file is opaque to CDK, so every permission the workflows
  * need is granted explicitly, resource by resource, and nothing more.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Arn, ArnFormat, Duration, Names, RemovalPolicy as Removal, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -90,7 +93,8 @@ export interface ChatlineOrchestratorProps {
 
 export type StepKey = keyof typeof STEP_FUNCTION_NAMES;
 
-const ENTRIES: Record<StepKey, string> = {
+/** Each step's Lambda entry in handlers/lambda/ (and its bundle's folder name in dist/lambda/, without .ts). */
+export const LAMBDA_ENTRIES: Record<StepKey, string> = {
   recordContactEvent: 'record-contact-event.ts',
   planResumption: 'plan-resumption.ts',
   recordOutcome: 'record-outcome.ts',
@@ -129,7 +133,20 @@ export const STEP_TABLE_ACCESS: Record<StepKey, StepTableAccess> = {
 };
 
 const INSTANCE_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+$/;
-const REPO_ROOT = join(__dirname, '..');
+/** The checkout (infra/..), or the package's dist/ (dist/infra/..) when installed. */
+const ROOT = join(__dirname, '..');
+
+/**
+ * Where a step's code is found, from this file: the TypeScript entry of a checkout, bundled at
+ * synth; else the bundle shipped in the installed package. Never a path outside either.
+ */
+export function lambdaCodeOf(step: StepKey): { readonly entry: string } | { readonly bundleDir: string } {
+  const entry = join(ROOT, 'handlers', 'lambda', LAMBDA_ENTRIES[step]);
+  if (existsSync(entry)) return { entry };
+  const bundleDir = join(ROOT, 'lambda', LAMBDA_ENTRIES[step].replace(/\.ts$/, ''));
+  if (existsSync(join(bundleDir, 'index.js'))) return { bundleDir };
+  throw new Error(`chatline: no Lambda code for ${step}: neither ${entry} (a checkout) nor ${bundleDir}/index.js (the package; npm run build makes it)`);
+}
 
 export class ChatlineOrchestrator extends Construct {
   /** Segments and return intents (pk, sk; GSIs bySession and byCustomer). */
@@ -138,11 +155,11 @@ export class ChatlineOrchestrator extends Construct {
   readonly ledgerTable: dynamodb.Table;
   /** Processed-event keys for dedup and rejected events, both expiring by TTL. */
   readonly eventsTable: dynamodb.Table;
-  readonly recordContactEventFunction: NodejsFunction;
-  readonly planResumptionFunction: NodejsFunction;
-  readonly recordOutcomeFunction: NodejsFunction;
+  readonly recordContactEventFunction: lambda.Function;
+  readonly planResumptionFunction: lambda.Function;
+  readonly recordOutcomeFunction: lambda.Function;
   /** Fills lineage gaps from DescribeContact answers (resume-chat, once per return at most). */
-  readonly recordDescribedContactsFunction: NodejsFunction;
+  readonly recordDescribedContactsFunction: lambda.Function;
   /** contact-events: Express, at-least-once, one execution per event. */
   readonly contactEventsStateMachine: sfn.StateMachine;
   readonly contactEventsLogGroup: logs.LogGroup;
@@ -186,14 +203,14 @@ export class ChatlineOrchestrator extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: namespace,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
     };
-    const fn = (key: StepKey, name: string): NodejsFunction =>
+    const fn = (key: StepKey, name: string): lambda.Function =>
       buildFunction(this, name, key, { environment, logRetention, removalPolicy, runtime: props.lambdaRuntime, memorySize: props.lambdaMemorySize });
     this.recordContactEventFunction = fn('recordContactEvent', 'RecordContactEvent');
     this.planResumptionFunction = fn('planResumption', 'PlanResumption');
     this.recordOutcomeFunction = fn('recordOutcome', 'RecordOutcome');
     this.recordDescribedContactsFunction = fn('recordDescribedContacts', 'RecordDescribedContacts');
     const tables: Record<StoreTable, dynamodb.Table> = { lineage: this.lineageTable, ledger: this.ledgerTable, events: this.eventsTable };
-    const functions: Record<StepKey, NodejsFunction> = {
+    const functions: Record<StepKey, lambda.Function> = {
       recordContactEvent: this.recordContactEventFunction,
       planResumption: this.planResumptionFunction,
       recordOutcome: this.recordOutcomeFunction,
@@ -388,17 +405,22 @@ interface FunctionOptions {
   readonly memorySize: number | undefined;
 }
 
-function buildFunction(scope: Construct, id: string, step: StepKey, options: FunctionOptions): NodejsFunction {
+/**
+ * How the Lambda code is bundled, the same at synth in a checkout (NodejsFunction) and for the
+ * package (infra/build-package.ts): everything bundled (the SDK too: one pinned version, faster
+ * cold start), CommonJS for node22, minified with names kept. No source map: its `sources` embed
+ * paths relative to the out dir and to wherever node_modules really lives, which would make the
+ * asset hash differ between machines.
+ */
+export const LAMBDA_BUNDLE = { format: 'cjs', target: 'node22', minify: true, keepNames: true, sourceMap: false } as const;
+
+function buildFunction(scope: Construct, id: string, step: StepKey, options: FunctionOptions): lambda.Function {
   const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: options.logRetention, removalPolicy: options.removalPolicy });
   logGroup.grantWrite(role);
   const runtime = options.runtime ?? lambda.Runtime.NODEJS_22_X;
-  const fn = new NodejsFunction(scope, id, {
+  const common = {
     description: `chatline ${STEP_FUNCTION_NAMES[step]}`,
-    entry: join(REPO_ROOT, 'handlers', 'lambda', ENTRIES[step]),
-    handler: 'handler',
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
     runtime,
     architecture: lambda.Architecture.ARM_64,
     memorySize: options.memorySize ?? 256,
@@ -408,19 +430,27 @@ function buildFunction(scope: Construct, id: string, step: StepKey, options: Fun
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: options.environment,
-    bundling: {
-      // Local esbuild, never Docker. Everything bundled (the SDK too: one pinned version, faster cold
-      // start). No source map: its `sources` embed paths relative to the out dir and to wherever
-      // node_modules really lives, which would make the asset hash differ between machines.
-      forceDockerBundling: false,
-      format: OutputFormat.CJS,
-      target: 'node22',
-      minify: true,
-      keepNames: true,
-      sourceMap: false,
-      externalModules: [],
-    },
-  });
+  };
+  const code = lambdaCodeOf(step);
+  const fn =
+    'entry' in code
+      ? new NodejsFunction(scope, id, {
+          ...common,
+          entry: code.entry,
+          handler: 'handler',
+          projectRoot: ROOT,
+          depsLockFilePath: join(ROOT, 'package-lock.json'),
+          bundling: {
+            forceDockerBundling: false, // local esbuild, never Docker
+            format: OutputFormat.CJS,
+            target: LAMBDA_BUNDLE.target,
+            minify: LAMBDA_BUNDLE.minify,
+            keepNames: LAMBDA_BUNDLE.keepNames,
+            sourceMap: LAMBDA_BUNDLE.sourceMap,
+            externalModules: [],
+          },
+        })
+      : new lambda.Function(scope, id, { ...common, code: lambda.Code.fromAsset(code.bundleDir), handler: 'index.handler' });
   if (runtime.name === lambda.Runtime.NODEJS_22_X.name) {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
