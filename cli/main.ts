@@ -274,7 +274,7 @@ program
       if (mismatch) say(`  warning: ${mismatch}`);
     }
     process.stdout.write(`  ops dashboard: ${stack.url}/\n`);
-    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
+    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
     if (stack.recovered.executions + stack.recovered.events > 0) {
       process.stdout.write(`  continued ${stack.recovered.executions} unfinished executions and ${stack.recovered.events} undelivered events from the last run\n`);
     }

@@ -89,4 +89,13 @@ describe('stopping with a signal', () => {
     expect(report.resumptions.map((r) => r.status)).toEqual(['ASSOCIATED', 'ASSOCIATED']);
     expect(journalState(db)).toMatchObject({ running: 0, inbox: 0 });
   }, 60_000);
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('sim: %s while its traffic runs stops within 5 s, exit 0', async (signal) => {
+    const sim = spawnChatline(['sim', '--port', '0', '--traffic', '40', '--arrival-rate', '20', '--speed', '60']);
+    await sim.waitFor(/export AWS_ENDPOINT_URL=/);
+    await new Promise((r) => setTimeout(r, 500)); // customers are arriving, chatting, transferring
+    const stopped = await sim.stop(signal);
+    expect(stopped).toMatchObject({ code: 0 });
+    expect(stopped.ms).toBeLessThan(5000);
+  }, 30_000);
 });
