@@ -155,6 +155,8 @@ export class ChatlineOrchestrator extends Construct {
   readonly ledgerTable: dynamodb.Table;
   /** Processed-event keys for dedup and rejected events, both expiring by TTL. */
   readonly eventsTable: dynamodb.Table;
+  /** The Connect call budgets every resume-chat execution reserves its calls from (one item per API). */
+  readonly budgetTable: dynamodb.Table;
   readonly recordContactEventFunction: lambda.Function;
   readonly planResumptionFunction: lambda.Function;
   readonly recordOutcomeFunction: lambda.Function;
@@ -189,12 +191,14 @@ export class ChatlineOrchestrator extends Construct {
     this.lineageTable = table('lineage', 'LineageTable');
     this.ledgerTable = table('ledger', 'LedgerTable');
     this.eventsTable = table('events', 'EventsTable');
+    this.budgetTable = table('budget', 'BudgetTable');
 
     // Lambda steps: own role, own log group, explicit table permissions.
     const environment: Record<string, string> = {
       [TABLE_NAME_ENV.lineage]: this.lineageTable.tableName,
       [TABLE_NAME_ENV.ledger]: this.ledgerTable.tableName,
       [TABLE_NAME_ENV.events]: this.eventsTable.tableName,
+      [TABLE_NAME_ENV.budget]: this.budgetTable.tableName,
       REHYDRATION_POLICY: props.rehydrationPolicy ?? 'auto',
       READINESS_DELAY_SECONDS: String((props.readinessDelay ?? Duration.seconds(60)).toSeconds()),
       LATE_EVENT_GRACE_SECONDS: String((props.lateEventGrace ?? Duration.seconds(5)).toSeconds()),
@@ -209,7 +213,12 @@ export class ChatlineOrchestrator extends Construct {
     this.planResumptionFunction = fn('planResumption', 'PlanResumption');
     this.recordOutcomeFunction = fn('recordOutcome', 'RecordOutcome');
     this.recordDescribedContactsFunction = fn('recordDescribedContacts', 'RecordDescribedContacts');
-    const tables: Record<StoreTable, dynamodb.Table> = { lineage: this.lineageTable, ledger: this.ledgerTable, events: this.eventsTable };
+    const tables: Record<StoreTable, dynamodb.Table> = {
+      lineage: this.lineageTable,
+      ledger: this.ledgerTable,
+      events: this.eventsTable,
+      budget: this.budgetTable,
+    };
     const functions: Record<StepKey, lambda.Function> = {
       recordContactEvent: this.recordContactEventFunction,
       planResumption: this.planResumptionFunction,
