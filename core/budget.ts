@@ -162,3 +162,46 @@ export function budgetFigures(state: BudgetState | undefined, key: string, limit
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
+
+/**
+ * Connect's documented default quotas for the APIs chatline calls: Amazon Connect Administrator
+ * Guide, "Amazon Connect service quotas", API throttling quotas (per account and Region):
+ * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
+ * (connect.md §4). An account's own values may differ (Service Quotas): configure them.
+ */
+export const DOCUMENTED_QUOTAS = {
+  association: { ratePerSecond: 5, burst: 8 },
+  describe: { ratePerSecond: 10, burst: 15 },
+} as const satisfies Record<keyof typeof BUDGET_KEYS, BudgetLimits>;
+
+/** The share of each quota left to the account's other callers (the chat widget backend, other tools). */
+export const DEFAULT_HEADROOM = 0.2;
+
+export interface BudgetConfig {
+  /** false: no pacing, throttles are only retried with jitter (the design before the budget). */
+  readonly enabled: boolean;
+  /** What chatline's CreatePersistentContactAssociation calls may use. */
+  readonly association: BudgetLimits;
+  /** What gap fill's DescribeContact calls may use (their own budget). */
+  readonly describe: BudgetLimits;
+  /** A return that would wait longer than this for its turn is SKIPPED with that reason. */
+  readonly maxWaitSeconds: number;
+  /** Throttled rounds (a throttle outlasting the state's own retry) before a return is FAILED. */
+  readonly maxThrottleRounds: number;
+}
+
+/** A quota minus the headroom: the rate scaled, the burst scaled down (at least 1). */
+export function withHeadroom(quota: BudgetLimits, headroom: number): BudgetLimits {
+  return { ratePerSecond: quota.ratePerSecond * (1 - headroom), burst: Math.max(1, Math.floor(quota.burst * (1 - headroom))) };
+}
+
+export const DEFAULT_BUDGET_CONFIG: BudgetConfig = {
+  enabled: true,
+  association: withHeadroom(DOCUMENTED_QUOTAS.association, DEFAULT_HEADROOM),
+  describe: withHeadroom(DOCUMENTED_QUOTAS.describe, DEFAULT_HEADROOM),
+  maxWaitSeconds: 900,
+  maxThrottleRounds: 5,
+};
+
+/** With the budget off, throttle rounds before FAILED: 2 rounds of 2 attempts plus the first 2 = the 6 attempts of the retry-only design. */
+export const UNBUDGETED_THROTTLE_ROUNDS = 2;

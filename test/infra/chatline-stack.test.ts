@@ -190,6 +190,7 @@ describe('IAM', () => {
       { actions: ['dynamodb:Query'], resource: indexArn('bySession') },
       { actions: ['dynamodb:Query'], resource: indexArn('byCustomer') },
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.ledgerTable) },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.budgetTable) },
     ]));
     expect(dynamo(o.recordOutcomeFunction)).toEqual(sorted([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.ledgerTable) },
