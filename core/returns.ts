@@ -34,15 +34,36 @@ function stableKey(i: ReturnIntent): string {
 }
 
 /**
- * Automatic detection: a CHAT contact that starts a new session (not a transfer or survey), is not
- * already persistent, and whose customer has an ended past session.
+ * Automatic detection, decided from the segments' timestamps, never from the order events arrive
+ * in (Connect's events are best-effort and unordered): a CHAT contact that starts a new session
+ * (not a transfer, survey or continuation), is not already persistent (no relatedContactId), is
+ * still active, and STARTED at or after the end of an ended past session of the same customer.
+ *
+ * The window in which a return is worth resuming: while the new chat is still active, i.e. until
+ * its DISCONNECTED (or DescribeContact's DisconnectTimestamp) is recorded. A past session whose end
+ * is recorded after that no longer makes it a return.
  */
-export function detectsReturn(contact: Segment, eventType: string, customerSegments: readonly Segment[]): boolean {
-  if (eventType !== 'INITIATED' || contact.channel !== 'CHAT') return false;
-  if (contact.customerId === undefined || contact.relatedContactId !== undefined) return false;
-  if (segmentKind(contact) !== 'initial') return false;
+export function detectsReturn(contact: Segment, customerSegments: readonly Segment[]): boolean {
+  if (!isReturnCandidate(contact) || contact.initiatedAt === undefined) return false;
+  const startedAt = Date.parse(contact.initiatedAt);
   const own = sessionIdOf(contact);
-  return endedSessions(customerSegments.filter((s) => sessionIdOf(s) !== own)).length > 0;
+  return endedSessions(customerSegments.filter((s) => sessionIdOf(s) !== own)).some((session) => sessionEndMs(session) <= startedAt);
+}
+
+/** A contact that could be a return once a past session of its customer is known to have ended before it. */
+export function isReturnCandidate(contact: Segment): boolean {
+  if (contact.channel !== 'CHAT' || contact.customerId === undefined || contact.relatedContactId !== undefined) return false;
+  return segmentKind(contact) === 'initial' && !isEnded(contact);
+}
+
+/** Every contact among a customer's segments that is a return now (re-checked whenever the segments change). */
+export function detectReturns(customerSegments: readonly Segment[]): Segment[] {
+  return customerSegments.filter((s) => detectsReturn(s, customerSegments));
+}
+
+/** The end of an ended session: its latest disconnect, as an instant (ISO compared as time, not text). */
+function sessionEndMs(session: readonly Segment[]): number {
+  return Math.max(...session.map((s) => Date.parse(s.disconnectedAt as string)));
 }
 
 /** Groups segments by session and keeps the sessions whose every known segment has ended. */

@@ -14,7 +14,7 @@ import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG, recordThrottle, reserveSlots, UNBUD
 import type { PlannerConfig, ResumptionPlan } from './planner';
 import { planResumption } from './planner';
 import type { ReturnIntent } from './returns';
-import { detectsReturn, mergeIntents } from './returns';
+import { detectReturns, mergeIntents } from './returns';
 import { describeIssues, describedContactSchema, parseInputEvent } from './schemas';
 import type { ChatlineStore, Versioned } from './store';
 import { updateVersioned } from './store';
@@ -29,10 +29,19 @@ export interface ResumeTarget {
   readonly contactId: string;
 }
 
+/** One resume-chat execution to start: a deterministic name, so starting it twice starts it once. */
+export interface ResumeRequest {
+  readonly name: string;
+  readonly input: ResumeTarget;
+}
+
 export interface RecordResult {
   readonly outcome: 'recorded' | 'duplicate';
-  /** Present when this event means a customer came back: start resume-chat with this name and input. */
-  readonly resume?: { readonly name: string; readonly input: ResumeTarget };
+  /**
+   * The returns this event reveals (empty when none): the event's own contact, and any newer
+   * chat of the same customer that was waiting for this past session's end to be recorded.
+   */
+  readonly resumes: readonly ResumeRequest[];
 }
 
 /** RecordContactEvent: validate, merge into the lineage log, detect a return. */
@@ -60,28 +69,47 @@ export async function recordContactEvent(deps: Deps, raw: unknown, origin?: stri
     });
     const first = await deps.store.markProcessed(dedupKey(input), at);
     await upsertIntent(deps.store, intent);
-    return resumeResult(first ? 'recorded' : 'duplicate', intent);
+    return { outcome: first ? 'recorded' : 'duplicate', resumes: [resumeRequest(intent)] };
   }
-  const event = input.event;
-  const segment = await upsertSegment(deps.store, segmentFromEvent(event));
+  const segment = await upsertSegment(deps.store, segmentFromEvent(input.event));
   const first = await deps.store.markProcessed(dedupKey(input), at);
   const outcome = first ? 'recorded' : 'duplicate';
-  if (segment.customerId === undefined) return { outcome };
-  const customerSegments = await customerSessionSegments(deps.store, segment.instanceId, segment.customerId);
-  if (!detectsReturn(segment, event.detail.eventType, customerSegments)) return { outcome };
-  const intent: ReturnIntent = {
-    instanceId: segment.instanceId,
-    contactId: segment.contactId,
-    via: 'auto',
-    customerId: segment.customerId,
-    detectedAt: at,
-  };
-  await upsertIntent(deps.store, intent);
-  return resumeResult(outcome, intent);
+  const returns = await returnsRevealedBy(deps.store, segment);
+  const resumes: ResumeRequest[] = [];
+  for (const contact of returns) {
+    const intent: ReturnIntent = { instanceId: contact.instanceId, contactId: contact.contactId, via: 'auto', customerId: contact.customerId as string, detectedAt: at };
+    await upsertIntent(deps.store, intent);
+    resumes.push(resumeRequest(intent));
+  }
+  return { outcome, resumes };
 }
 
-function resumeResult(outcome: RecordResult['outcome'], t: ResumeTarget): RecordResult {
-  return { outcome, resume: { name: resumeExecutionName(t.instanceId, t.contactId), input: { instanceId: t.instanceId, contactId: t.contactId } } };
+/**
+ * Re-evaluates detection for the customer whose segments `segment` just changed, so the result
+ * does not depend on which of "the new chat started" and "the past session ended" was processed
+ * first. The event's own contact is returned whenever it is a return (a duplicate start is
+ * harmless); other contacts only while no resumption is recorded for them yet (once planned, the
+ * ledger holds them). Transfer and survey segments often lack customerId: the session names it.
+ *
+ * On DynamoDB the customer and session queries read a GSI, which is eventually consistent: a
+ * stale read can miss the other side of the race. Each side re-checks when it is recorded, so a
+ * return missed by the stale read of one side is caught by the read of the other (the segment
+ * just written is always taken from the conditional write, never from the index).
+ */
+async function returnsRevealedBy(store: ChatlineStore, segment: Segment): Promise<Segment[]> {
+  const customerId = segment.customerId ?? (await store.listSessionSegments(segment.instanceId, sessionIdOf(segment))).map((s) => s.customerId).find((c) => c !== undefined);
+  if (customerId === undefined) return [];
+  const listed = await customerSessionSegments(store, segment.instanceId, customerId);
+  const segments = [...listed.filter((s) => s.contactId !== segment.contactId), segment];
+  const returns: Segment[] = [];
+  for (const contact of detectReturns(segments)) {
+    if (contact.contactId === segment.contactId || !(await store.getResumption(contact.instanceId, contact.contactId))) returns.push(contact);
+  }
+  return returns;
+}
+
+function resumeRequest(t: ResumeTarget): ResumeRequest {
+  return { name: resumeExecutionName(t.instanceId, t.contactId), input: { instanceId: t.instanceId, contactId: t.contactId } };
 }
 
 /** Joins `value` into the stored record (conditional write); writes nothing when the join changes nothing. */

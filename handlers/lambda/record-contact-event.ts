@@ -14,7 +14,7 @@ export const handler = lambdaHandler(async (event: unknown) => {
     const result = await steps.recordContactEvent(event);
     if (result.outcome === 'duplicate') metrics.addMetric(M.duplicateEvents, MetricUnit.Count, 1);
     else if (isContactEvent(event)) metrics.addMetric(M.segmentsRecorded, MetricUnit.Count, 1);
-    if (result.resume) metrics.addMetric(M.returnsDetected, MetricUnit.Count, 1);
+    if (result.resumes.length > 0) metrics.addMetric(M.returnsDetected, MetricUnit.Count, result.resumes.length);
     return result;
   } catch (err) {
     if (err instanceof InvalidEventError) metrics.addMetric(M.eventsRejected, MetricUnit.Count, 1);

@@ -64,7 +64,7 @@ it('each step makes exactly the DynamoDB calls the construct grants it', async (
   await steps.recordContactEvent(event('C3', 'INITIATED', 120, { initiationMethod: 'DISCONNECT', previousContactId: 'C2', initialContactId: 'C1' }));
   for (const c of ['C1', 'C2', 'C3']) await steps.recordContactEvent(event(c, 'DISCONNECTED', 180));
   const returned = await steps.recordContactEvent(event('N1', 'INITIATED', 900, { customerId: 'cust', initiationMethod: 'API' }));
-  expect(returned.resume).toBeDefined();
+  expect(returned.resumes).toHaveLength(1);
   await expect(steps.recordContactEvent({ 'detail-type': 'nope' })).rejects.toMatchObject({ name: 'InvalidEventError' });
   step = 'planResumption';
   now = T0 + 2_000_000;

@@ -26,7 +26,7 @@ describe('use cases: returns named by customer', () => {
     const live = seedEvents().filter((e: ContactEvent) => e.detail.contactId === C1 || (e.detail.contactId === C2 && e.detail.eventType === 'INITIATED'));
     for (const e of live) await recordContactEvent(deps, e);
     const detected = await recordContactEvent(deps, newChatInitiated({ time: '2024-05-01T10:08:00Z', initiationTimestamp: '2024-05-01T10:08:00.000Z' }));
-    expect(detected.resume).toBeUndefined();
+    expect(detected.resumes).toEqual([]);
     await recordContactEvent(deps, customerReturned({ customerId: CUSTOMER_ID, time: '2024-05-01T10:08:01Z' }));
     now = new Date('2024-05-01T10:08:30.000Z'); // inside the gap-fill delay: not ready is retried
     await expect(planStep(deps, { instanceId: INSTANCE_ID, contactId: C9 })).rejects.toMatchObject({ name: 'PastSessionNotReadyError' });

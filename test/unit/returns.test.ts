@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Segment } from '../../core/lineage';
 import type { ReturnIntent } from '../../core/returns';
-import { detectsReturn, endedSessions, mergeIntents } from '../../core/returns';
+import { detectReturns, detectsReturn, endedSessions, mergeIntents } from '../../core/returns';
 import { C1, C2, C3, C9, CUSTOMER_ID, INSTANCE_ID, seedSegments } from '../fixtures/contact-events';
 
 const option = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -82,7 +82,7 @@ describe('Returns', () => {
 
   describe('detectsReturn', () => {
     it('detects a new CHAT contact whose customer has an ended past session', () => {
-      expect(detectsReturn(newChat(), 'INITIATED', [...seedSegments(), newChat()])).toBe(true);
+      expect(detectsReturn(newChat(), [...seedSegments(), newChat()])).toBe(true);
     });
 
     it.each([
@@ -95,33 +95,62 @@ describe('Returns', () => {
       const live = active(segment);
 
       // Act
-      const detected = detectsReturn(live, 'INITIATED', [older, ...seedSegments().map(active)]);
+      const detected = detectsReturn(live, [older, ...seedSegments().map(active)]);
 
       // Assess
       expect(detected).toBe(false);
     });
 
     it('does not detect a contact that is already persistent (relatedContactId present)', () => {
-      expect(detectsReturn(newChat({ relatedContactId: C2 }), 'INITIATED', seedSegments())).toBe(false);
+      expect(detectsReturn(newChat({ relatedContactId: C2 }), seedSegments())).toBe(false);
     });
 
     it('does not detect a customer with no ended past session', () => {
-      expect(detectsReturn(newChat(), 'INITIATED', [newChat()])).toBe(false);
-      expect(detectsReturn(newChat(), 'INITIATED', seedSegments().map((s) => (s.contactId === C3 ? active(s) : s)))).toBe(false);
+      expect(detectsReturn(newChat(), [newChat()])).toBe(false);
+      expect(detectsReturn(newChat(), seedSegments().map((s) => (s.contactId === C3 ? active(s) : s)))).toBe(false);
     });
 
     it('does not count the contact’s own session as a past session', () => {
       const c10 = newChat({ contactId: 'C10', customerId: CUSTOMER_ID });
       const ownEnded: Segment = { ...newChat(), disconnectedAt: '2024-05-02T09:05:00.000Z' };
-      expect(detectsReturn({ ...c10, initialContactId: C9 }, 'INITIATED', [ownEnded])).toBe(false);
+      expect(detectsReturn({ ...c10, initialContactId: C9 }, [ownEnded])).toBe(false);
     });
 
     it.each([
-      ['another event type', newChat(), 'QUEUED'],
-      ['a VOICE contact', newChat({ channel: 'VOICE' }), 'INITIATED'],
-      ['a contact without customerId', (({ customerId, ...rest }) => rest)(newChat()), 'INITIATED'],
-    ])('does not detect %s', (_label, contact, eventType) => {
-      expect(detectsReturn(contact, eventType, seedSegments())).toBe(false);
+      ['a VOICE contact', newChat({ channel: 'VOICE' })],
+      ['a contact without customerId', (({ customerId, ...rest }) => rest)(newChat())],
+      ['a contact without an initiation time', (({ initiatedAt, ...rest }) => rest)(newChat())],
+      ['a new chat that has already ended (outside the window)', newChat({ disconnectedAt: '2024-05-02T09:01:00.000Z' })],
+    ])('does not detect %s', (_label, contact) => {
+      expect(detectsReturn(contact, seedSegments())).toBe(false);
+    });
+
+    it('decides from the contact, whatever event carried it (not only INITIATED)', () => {
+      expect(detectsReturn(newChat({ eventTypes: ['QUEUED'] }), seedSegments())).toBe(true);
+    });
+
+    it('does not detect a chat that started before the past session ended (timestamps, not arrival order)', () => {
+      const pastEnd = Math.max(...seedSegments().map((s) => Date.parse(s.disconnectedAt as string)));
+      const before = new Date(pastEnd - 1).toISOString();
+      const atEnd = new Date(pastEnd).toISOString();
+      expect(detectsReturn(newChat({ initiatedAt: before }), seedSegments())).toBe(false);
+      expect(detectsReturn(newChat({ initiatedAt: atEnd }), seedSegments())).toBe(true);
+    });
+  });
+
+  describe('detectReturns', () => {
+    it('finds the waiting return in any order of the segments, and only it', () => {
+      const concurrent = newChat({ contactId: 'C8', initiatedAt: '2024-05-01T10:01:00.000Z' });
+      fc.assert(
+        fc.property(fc.shuffledSubarray([...seedSegments(), newChat(), concurrent], { minLength: seedSegments().length + 2 }), (segments) => {
+          expect(detectReturns(segments).map((s) => s.contactId)).toEqual([C9]);
+        }),
+      );
+    });
+
+    it('finds nothing while one segment of the past session is still active', () => {
+      const segments = [...seedSegments().map((s) => (s.contactId === C2 ? active(s) : s)), newChat()];
+      expect(detectReturns(segments)).toEqual([]);
     });
   });
 

@@ -100,8 +100,8 @@ describe('Use cases', () => {
 
     it('reports a repeated event as a duplicate', async () => {
       const [first] = seedEvents();
-      expect(await recordContactEvent(deps, first)).toEqual({ outcome: 'recorded' });
-      expect(await recordContactEvent(deps, first)).toEqual({ outcome: 'duplicate' });
+      expect(await recordContactEvent(deps, first)).toEqual({ outcome: 'recorded', resumes: [] });
+      expect(await recordContactEvent(deps, first)).toEqual({ outcome: 'duplicate', resumes: [] });
     });
 
     it('detects a return from a CHAT INITIATED event with customerId and names the resume-chat execution', async () => {
@@ -114,9 +114,9 @@ describe('Use cases', () => {
 
       // Assess
       const resume = { name: resumeExecutionName(INSTANCE_ID, C9), input: { instanceId: INSTANCE_ID, contactId: C9 } };
-      expect(result).toEqual({ outcome: 'recorded', resume });
+      expect(result).toEqual({ outcome: 'recorded', resumes: [resume] });
       expect(resume.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-      expect(again).toEqual({ outcome: 'duplicate', resume });
+      expect(again).toEqual({ outcome: 'duplicate', resumes: [resume] });
       expect((await store.getIntent(INSTANCE_ID, C9))?.value).toEqual({
         instanceId: INSTANCE_ID,
         contactId: C9,
@@ -128,8 +128,43 @@ describe('Use cases', () => {
 
     it('does not detect a return while the customer has no ended past session', async () => {
       await recordAll(deps, seedEvents().filter((e) => e.detail.contactId !== C1 || e.detail.eventType === 'INITIATED'));
-      expect(await recordContactEvent(deps, newChatInitiated())).toEqual({ outcome: 'recorded' });
+      expect(await recordContactEvent(deps, newChatInitiated())).toEqual({ outcome: 'recorded', resumes: [] });
       expect(await store.getIntent(INSTANCE_ID, C9)).toBeUndefined();
+    });
+
+    it('detects the return when the past session ends after the new chat was recorded (order-independent)', async () => {
+      // Prepare: the new chat first, then the past session without its last end
+      const isC1End = (e: ContactEvent) => e.detail.contactId === C1 && (e.detail.eventType === 'DISCONNECTED' || e.detail.eventType === 'COMPLETED');
+      const ends = seedEvents().filter(isC1End);
+      expect(await recordContactEvent(deps, newChatInitiated())).toEqual({ outcome: 'recorded', resumes: [] });
+      await recordAll(deps, seedEvents().filter((e) => !isC1End(e)));
+      expect(await store.getIntent(INSTANCE_ID, C9)).toBeUndefined();
+
+      // Act: the past session's end arrives last
+      const revealed = await recordContactEvent(deps, ends[0]);
+
+      // Assess
+      const resume = { name: resumeExecutionName(INSTANCE_ID, C9), input: { instanceId: INSTANCE_ID, contactId: C9 } };
+      expect(revealed).toEqual({ outcome: 'recorded', resumes: [resume] });
+      expect((await store.getIntent(INSTANCE_ID, C9))?.value).toMatchObject({ via: 'auto', customerId: CUSTOMER_ID });
+    });
+
+    it('stops re-revealing a return once its resumption is in the ledger', async () => {
+      await recordAll(deps, seedEvents());
+      await recordContactEvent(deps, newChatInitiated());
+      await store.putResumption({ instanceId: INSTANCE_ID, contactId: C9, status: 'SKIPPED', attempts: 0, via: 'auto', reason: 'test', createdAt: RETURNED_AT.toISOString(), updatedAt: RETURNED_AT.toISOString() }, 0);
+      const [c1End] = seedEvents().filter((e) => e.detail.contactId === C1 && e.detail.eventType === 'DISCONNECTED');
+      expect(await recordContactEvent(deps, { ...c1End!, id: 'redelivered-end' })).toEqual({ outcome: 'duplicate', resumes: [] });
+    });
+
+    it('does not reveal a new chat that has already ended when the past session end arrives', async () => {
+      const isC1End = (e: ContactEvent) => e.detail.contactId === C1 && (e.detail.eventType === 'DISCONNECTED' || e.detail.eventType === 'COMPLETED');
+      const ends = seedEvents().filter(isC1End);
+      await recordAll(deps, seedEvents().filter((e) => !isC1End(e)));
+      await recordContactEvent(deps, newChatInitiated());
+      const newEnd = newChatInitiated();
+      await recordContactEvent(deps, { ...newEnd, id: 'c9-end', detail: { ...newEnd.detail, eventType: 'DISCONNECTED', disconnectTimestamp: newEnd.detail.initiationTimestamp } } as never);
+      expect(await recordContactEvent(deps, ends[0])).toEqual({ outcome: 'recorded', resumes: [] });
     });
 
     it('stores a malformed event in the rejected store and throws InvalidEventError', async () => {
@@ -157,7 +192,7 @@ describe('Use cases', () => {
       await recordContactEvent(deps, newChatInitiated());
 
       // Assess
-      expect(returned.resume?.name).toBe(resumeExecutionName(INSTANCE_ID, C9));
+      expect(returned.resumes.map((r) => r.name)).toEqual([resumeExecutionName(INSTANCE_ID, C9)]);
       expect((await store.getIntent(INSTANCE_ID, C9))?.value).toEqual({
         instanceId: INSTANCE_ID,
         contactId: C9,
