@@ -16,10 +16,10 @@ import '../cli/quiet-warnings';
 import { createWriteStream } from 'node:fs';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
+import type { EventEnvelope } from '../local/bus';
 import { ConnectSimulator, runTraffic, VirtualClock } from '../simulator';
 
 export interface GeneratedTraffic {
-  readonly file: string;
   readonly events: number;
   readonly instances: number;
   readonly sessions: number;
@@ -30,20 +30,26 @@ export interface GeneratedTraffic {
 
 const CUSTOMERS_PER_INSTANCE = 1000;
 
-/** Generates at least `events` contact events into `file` (whole instances of traffic). */
-export async function generateTraffic(options: { events: number; file: string; returnProbability?: number; seed?: number }): Promise<GeneratedTraffic> {
-  const out = createWriteStream(options.file);
+export interface TrafficOptions {
+  readonly events: number;
+  readonly returnProbability?: number;
+  readonly seed?: number;
+  /** Called with each returning customer's new chat (its contact id). */
+  readonly onReturn?: (contactId: string) => void;
+}
+
+/** Generates at least `events` contact events (whole instances of traffic), each given to `sink` as EventBridge delivers it. */
+export async function generateTraffic(options: TrafficOptions, sink: (envelope: EventEnvelope) => Promise<void> | void): Promise<GeneratedTraffic> {
   let events = 0;
-  let waiting: Promise<void> | undefined;
   let seq = 0;
   // What EventBridge makes of a PutEvents entry: the envelope a rule's target receives.
   const publish = async (entries: PutEventsRequestEntry[]): Promise<void> => {
     for (const entry of entries) {
-      const envelope = {
+      const envelope: EventEnvelope = {
         version: '0',
         id: `gen-${options.seed ?? 1}-${++seq}`,
-        'detail-type': entry.DetailType,
-        source: entry.Source,
+        'detail-type': entry.DetailType ?? '',
+        source: entry.Source ?? '',
         account: LOCAL_ACCOUNT_ID,
         time: (entry.Time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         region: LOCAL_REGION,
@@ -51,9 +57,8 @@ export async function generateTraffic(options: { events: number; file: string; r
         detail: JSON.parse(entry.Detail ?? '{}') as unknown,
       };
       events++;
-      if (!out.write(`${JSON.stringify(envelope)}\n`)) waiting ??= new Promise((r) => out.once('drain', () => ((waiting = undefined), r())));
+      await sink(envelope);
     }
-    if (waiting) await waiting;
   };
   const clock = new VirtualClock();
   const sim = new ConnectSimulator({ seed: options.seed ?? 1, now: clock.now, throttling: false, transcriptReadySeconds: 0, eventLogLimit: 0, publish });
@@ -68,6 +73,7 @@ export async function generateTraffic(options: { events: number; file: string; r
       instanceId: `bench-instance-${totals.instances}`,
       seed: (options.seed ?? 1) * 100_003 + totals.instances,
       clock,
+      ...(options.onReturn ? { onReturn: (info: { contactId: string }) => options.onReturn?.(info.contactId) } : {}),
     });
     await sim.flushEvents();
     totals.sessions += report.sessions;
@@ -75,8 +81,19 @@ export async function generateTraffic(options: { events: number; file: string; r
     totals.returns += report.returns;
     totals.errors += report.errors.length;
   }
+  return { events, ...totals };
+}
+
+/** Writes the generated envelopes to `file`, one JSON per line. */
+export async function writeTraffic(file: string, options: TrafficOptions): Promise<GeneratedTraffic & { file: string }> {
+  const out = createWriteStream(file);
+  let waiting: Promise<void> | undefined;
+  const summary = await generateTraffic(options, async (envelope) => {
+    if (!out.write(`${JSON.stringify(envelope)}\n`)) waiting ??= new Promise<void>((r) => out.once('drain', () => ((waiting = undefined), r())));
+    if (waiting) await waiting;
+  });
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { file: options.file, events, ...totals };
+  return { file, ...summary };
 }
 
 function arg(name: string, fallback: string): string {
@@ -85,7 +102,7 @@ function arg(name: string, fallback: string): string {
 }
 
 if (require.main === module) {
-  generateTraffic({ events: Number(arg('events', '100000')), file: arg('out', 'traffic.jsonl'), returnProbability: Number(arg('returns', '0.1')), seed: Number(arg('seed', '1')) })
+  writeTraffic(arg('out', 'traffic.jsonl'), { events: Number(arg('events', '100000')), returnProbability: Number(arg('returns', '0.1')), seed: Number(arg('seed', '1')) })
     .then((summary) => process.stdout.write(`${JSON.stringify(summary)}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -15,10 +15,10 @@
  * minutes, so a replay that let the chat's recorded end overtake the association would report
  * a race the recording never had. Lines of other contacts, and the contact's other lines, go on.
  */
-import { CONNECT_EVENT_SOURCE } from '../core/constants';
-import type { EventEnvelope, TargetOutcome } from '../local/bus';
+import type { EventEnvelope } from '../local/bus';
 import type { LocalStack } from '../local/stack';
-import type { Execution } from '../local/sfn/runner';
+import type { LineOutcome } from './replay-delivery';
+import { ContactOrderedDelivery } from './replay-delivery';
 import type { SourceLine } from './replay-lines';
 import { textLines } from './replay-lines';
 import type { ReplayProgress } from './replay-progress';
@@ -39,19 +39,6 @@ export interface ReplayOptions {
   readonly maxInFlight?: number;
 }
 
-/** What the delivery of one line came to. */
-type LineOutcome =
-  | { kind: 'accepted' | 'duplicate' }
-  /** `kept`: already in the rejected store (RecordContactEvent keeps what it rejects). */
-  | { kind: 'rejected'; reason: string; kept?: boolean }
-  | { kind: 'failed'; failure: FailedExecution };
-
-/** The output of a contact-events execution: RecordContactEvent's result (a return names its resume-chat execution). */
-interface ContactEventsOutput {
-  outcome?: string;
-  resume?: { name?: string } | { name?: string }[];
-}
-
 /**
  * `signal` (the CLI's shutdown signal) stops the replay between lines: delivery stops, and the
  * stack's close journals what is in flight. The lines are not in the bus inbox (they are routed,
@@ -69,8 +56,7 @@ export async function replayStream(stack: LocalStack, lines: AsyncIterable<Sourc
   let finished = 0;
   let bytesRead = 0;
   let room: (() => void) | undefined;
-  /** Per contact: the end of its last line's delivery (its next line starts after it). */
-  const tails = new Map<string, Promise<void>>();
+  const delivery = new ContactOrderedDelivery(stack);
 
   const report = (): void =>
     options.progress?.({ lines: counts.received, done: finished, bytesRead, totalBytes: options.totalBytes ?? 0, elapsedMs: Date.now() - startedAt });
@@ -78,31 +64,6 @@ export async function replayStream(stack: LocalStack, lines: AsyncIterable<Sourc
     counts.rejected++;
     if (rejected.length < LIST_LIMIT) rejected.push({ line, reason });
     await stack.store.putRejected({ receivedAt: new Date().toISOString(), reason, event: raw, origin: `replay line ${line}` });
-  };
-
-  /** Per contact: the resume-chat executions its lines started that are still running. */
-  const resuming = new Map<string, Promise<unknown>>();
-
-  const deliverLine = async (line: number, event: EventEnvelope, contactId: string): Promise<LineOutcome> => {
-    if (endsContact(event)) await resuming.get(contactId);
-    if (event.source === CONNECT_EVENT_SOURCE) {
-      try {
-        stack.simulator.mirror(event);
-      } catch (err) {
-        return { kind: 'rejected', reason: `the Connect simulator cannot mirror it: ${(err as Error).message}` };
-      }
-    }
-    const outcomes = await stack.bus.deliver(event).done;
-    const outcome = outcomes[0];
-    if (!outcome) return { kind: 'rejected', reason: 'no rule matched it at delivery' };
-    const { result, resumes } = lineOutcome(line, event, outcome);
-    if (resumes.length > 0) {
-      const arn = (name: string): string => `${stack.arns.resumeChat.replace(':stateMachine:', ':execution:')}:${name}`;
-      const done = Promise.all([resuming.get(contactId), ...resumes.map((name) => stack.sfn.waitFor(arn(name)).catch(() => undefined))]);
-      resuming.set(contactId, done);
-      void done.then(() => resuming.get(contactId) === done && resuming.delete(contactId));
-    }
-    return result;
   };
 
   const settle = async (line: number, raw: string, outcome: LineOutcome): Promise<void> => {
@@ -126,19 +87,15 @@ export async function replayStream(stack: LocalStack, lines: AsyncIterable<Sourc
 
   const start = (line: number, raw: string, event: EventEnvelope, contactId: string): void => {
     inFlight++;
-    const previous = tails.get(contactId);
-    const run = (previous ?? Promise.resolve())
-      .then(() => deliverLine(line, event, contactId))
-      .catch((err: unknown): LineOutcome => ({ kind: 'failed', failure: { workflow: 'contact-events', line, status: 'FAILED', error: (err as Error).name, cause: (err as Error).message } }))
+    void delivery
+      .deliver(line, event, contactId)
       .then((outcome) => settle(line, raw, outcome))
       .finally(() => {
-        if (tails.get(contactId) === run) tails.delete(contactId);
         inFlight--;
         finished++;
         room?.();
         report();
       });
-    tails.set(contactId, run);
   };
 
   for await (const source of lines) {
@@ -181,29 +138,4 @@ export async function replayStream(stack: LocalStack, lines: AsyncIterable<Sourc
 /** Replays lines held in memory (tests and small inputs). */
 export function replayLines(stack: LocalStack, text: string, options: ReplayOptions = {}): Promise<ReplayReport> {
   return replayStream(stack, textLines(text), options);
-}
-
-function lineOutcome(line: number, event: EventEnvelope, outcome: TargetOutcome): { result: LineOutcome; resumes: string[] } {
-  const contactId = (event.detail as { contactId?: string }).contactId;
-  const failed = (status: string, error: string, cause: string): { result: LineOutcome; resumes: string[] } => ({
-    result: { kind: 'failed', failure: { workflow: 'contact-events', line, ...(contactId ? { contactId } : {}), status, error, cause } },
-    resumes: [],
-  });
-  if ('deadLettered' in outcome) return failed('DEAD_LETTERED', 'DeadLetter', outcome.deadLettered);
-  if ('suspended' in outcome) return failed('SUSPENDED', 'Suspended', 'the stack stopped before the event was recorded');
-  const execution = outcome.result as Execution;
-  if (execution.status === 'SUCCEEDED') {
-    const output = JSON.parse(execution.output ?? '{}') as ContactEventsOutput;
-    const resumes = (Array.isArray(output.resume) ? output.resume : output.resume ? [output.resume] : []).flatMap((r) => (r.name ? [r.name] : []));
-    return { result: { kind: output.outcome === 'duplicate' ? 'duplicate' : 'accepted' }, resumes };
-  }
-  // RecordContactEvent rejected it, and kept it in the rejected store itself.
-  if (execution.error === 'InvalidEventError') return { result: { kind: 'rejected', reason: execution.cause ?? 'InvalidEventError', kept: true }, resumes: [] };
-  return failed(execution.status, execution.error ?? '', execution.cause ?? '');
-}
-
-/** Whether the event ends its contact (after it, Connect no longer takes an association for it). */
-function endsContact(event: EventEnvelope): boolean {
-  const d = event.detail as { eventType?: unknown; disconnectTimestamp?: unknown };
-  return d.eventType === 'DISCONNECTED' || d.eventType === 'COMPLETED' || d.disconnectTimestamp !== undefined;
 }
