@@ -1,7 +1,7 @@
 /**
  * The Connect call budget: every resume-chat execution takes its Connect calls from one shared
  * schedule per API, so the calls are paced to a configured rate instead of colliding with Connect's
- * token bucket (per account and Region, shared by every caller: connect.md §4).
+ * token bucket (per account and Region, shared by every caller: docs/sources.md#connect-api-quotas).
  *
  * Virtual scheduling (GCRA): the budget record holds `tat`, the theoretical arrival time of the next
  * call at the configured rate. A reservation at `now` gets the slot `max(now, tat - tolerance)`,
@@ -167,7 +167,7 @@ function round(n: number): number {
  * Connect's documented default quotas for the APIs chatline calls: Amazon Connect Administrator
  * Guide, "Amazon Connect service quotas", API throttling quotas (per account and Region):
  * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
- * (connect.md §4). An account's own values may differ (Service Quotas): configure them.
+ * (docs/sources.md#connect-api-quotas). An account's own values may differ (Service Quotas): configure them.
  */
 export const DOCUMENTED_QUOTAS = {
   association: { ratePerSecond: 5, burst: 8 },

@@ -1,7 +1,8 @@
 /**
  * Deterministic identifiers. The SDK does NOT fill ClientToken for CreatePersistentContactAssociation
- * (reference/connect.md §1.5), so chatline derives one from what the association is: the same
- * instance, new contact and plan always give the same token, on every retry and every duplicate.
+ * (docs/sources.md#clienttoken-is-not-filled-for-cpca), so chatline derives one from what the
+ * association is: the same instance, new contact and plan always give the same token, on every
+ * retry and every duplicate.
  */
 import { createHash } from 'node:crypto';
 import type { ChatlineInputEvent } from './schemas';

@@ -1,7 +1,7 @@
 /**
  * The rehydration planner: from a return and the lineage, decide what to associate, or why not.
  *
- * Policies (DESIGN.md):
+ * Policies (README.md, "How it works"):
  *  - `auto` (default): hide trailing disconnect-flow (survey) segments → FROM_SEGMENT at the last
  *    non-survey segment; a session without a trailing survey → ENTIRE_PAST_SESSION from its initial contact.
  *  - `entire-session`: ENTIRE_PAST_SESSION from the initial contact (Connect continues from the

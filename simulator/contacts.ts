@@ -1,7 +1,7 @@
 /**
  * The contacts model: instances, contacts, sessions (chains of segments), persistent-chat
  * associations and the transcript each contact sees. No HTTP here; the wire routes and the
- * driving API both call into this. Semantics: reference/connect.md §2.
+ * driving API both call into this. Semantics: docs/sources.md#persistent-chat-semantics.
  */
 import { ConnectError, invalidRequest, notFound } from './errors';
 import type { Prng } from './prng';
@@ -116,7 +116,10 @@ export class ContactStore {
     return this.instances.get(instanceId)?.get(contactId);
   }
 
-  /** 404 ResourceNotFoundException for an unknown instance or contact (connect.md §2.5 mapping). */
+  /**
+   * 404 ResourceNotFoundException for an unknown instance or contact
+   * (docs/sources.md#what-the-documentation-leaves-open).
+   */
   require(instanceId: string, contactId: string, what = 'Contact'): SimContact {
     const contacts = this.instances.get(instanceId);
     if (!contacts) throw notFound(`Instance not found: ${instanceId}`);
@@ -294,7 +297,8 @@ export class ContactStore {
   // ---------------------------------------------------------------- persistent chat
 
   /**
-   * Which past contact a new chat would continue from (connect.md §2.2), with every state check.
+   * Which past contact a new chat would continue from (docs/sources.md#rehydration-types), with
+   * every state check.
    * ENTIRE_PAST_SESSION: the most recently ended contact of the source's session (all of it ended);
    * FROM_SEGMENT: the source itself (ended). Either way, ended at least transcriptReadySeconds ago.
    */

@@ -1,5 +1,5 @@
 /**
- * Connect error shapes on the wire (reference/connect.md §1.4). Status codes are the `httpError`
+ * Connect error shapes on the wire (docs/sources.md#cpca-errors). Status codes are the `httpError`
  * traits of the error shapes in @aws-sdk/client-connect 3.1136 (dist-cjs/index.js, `<Name>$`
  * schemas). The SDK reads the code from `x-amzn-ErrorType` and the message from `message`.
  */

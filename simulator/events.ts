@@ -1,5 +1,5 @@
 /**
- * Contact events in the EventBridge format Connect uses (reference/connect.md §3): source
+ * Contact events in the EventBridge format Connect uses (docs/sources.md#contact-event-format): source
  * aws.connect, detail-type "Amazon Connect Contact Event", resources [instanceArn, contactArn],
  * camelCase detail with ISO-8601 millisecond timestamps. The pipeline applies the event faults
  * (drop, duplicate, reorder, delay) before handing entries to `publish`.
@@ -87,7 +87,7 @@ export function buildContactEvent(
     'detail-type': CONTACT_EVENT_DETAIL_TYPE,
     source: CONNECT_EVENT_SOURCE,
     account: meta.accountId,
-    // The envelope time has second precision in real events (connect.md §3.1).
+    // The envelope time has second precision in real events (docs/sources.md#contact-event-format).
     time: iso(Math.floor(meta.now / 1000) * 1000).replace('.000Z', 'Z'),
     region: meta.region,
     resources: [instanceArn, store.contactArn(c.instanceId, c.contactId)],

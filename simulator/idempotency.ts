@@ -1,8 +1,8 @@
 /**
- * ClientToken idempotency (reference/connect.md §1.5). Same token + same parameters within the
- * retention window: the original 200 response is replayed and nothing is done again. Same token +
- * different parameters: an error (name configurable per API). Only successful responses are kept,
- * so a call that failed can be retried with its token.
+ * ClientToken idempotency (docs/sources.md#clienttoken-is-not-filled-for-cpca). Same token + same
+ * parameters within the retention window: the original 200 response is replayed and nothing is
+ * done again. Same token + different parameters: an error (name configurable per API). Only
+ * successful responses are kept, so a call that failed can be retried with its token.
  */
 import type { ApiName } from './semantics';
 

@@ -1,7 +1,7 @@
 /**
  * The Amazon Connect simulator: a local HTTP server the real @aws-sdk/client-connect talks to
  * (restJson1 routes of the chat operations chatline uses), plus a driving API and /_sim/* control
- * routes. Behaviour reference: /work/shared/reference/connect.md; README.md beside this file.
+ * routes. The Connect facts it follows: docs/sources.md#amazon-connect; README.md beside this file.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

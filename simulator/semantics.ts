@@ -1,7 +1,7 @@
 /**
  * Every behaviour the Connect documentation leaves open is a named, configurable choice here
- * (reference/connect.md §1.5, §2.4, §2.5). Defaults follow the suggestions in connect.md; the list is
- * repeated in simulator/README.md ("Assumptions").
+ * (docs/sources.md#what-the-documentation-leaves-open). The list is repeated in simulator/README.md
+ * ("Assumptions").
  */
 
 export const API_NAMES = [

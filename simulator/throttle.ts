@@ -1,7 +1,7 @@
 /**
  * Per-API token buckets shared by all callers (Connect limits are per API, account and Region;
- * "the burst value is the bucket size": connect.md §4). Rate in requests per second, refilled
- * continuously from the simulator clock.
+ * "the burst value is the bucket size": docs/sources.md#connect-api-quotas). Rate in requests per
+ * second, refilled continuously from the simulator clock.
  */
 import type { ApiName } from './semantics';
 

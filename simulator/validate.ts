@@ -1,7 +1,8 @@
 /**
- * Server-side shape validation. The SDK validates nothing on the client (connect.md §1.2), so bad
- * enums, lengths and missing members reach the server. Constraints are from the Smithy model
- * (InstanceId 1-100, ContactId 1-256, ClientToken 0-500, ...). The error name is per operation:
+ * Server-side shape validation. The SDK validates nothing on the client
+ * (docs/sources.md#cpca-wire-protocol), so bad enums, lengths and missing members reach the
+ * server. Constraints are from the Smithy model (InstanceId 1-100, ContactId 1-256, ClientToken
+ * 0-500, ...). The error name is per operation:
  * InvalidParameterException where modeled, else InvalidRequestException.
  */
 import { ConnectError } from './errors';

@@ -35,7 +35,7 @@ function cpca(current: string, type: string, source: string, token?: string, ins
   return new CreatePersistentContactAssociationCommand({
     InstanceId: instanceId,
     InitialContactId: current,
-    // Bad enum values are sent as-is: the SDK does not validate (connect.md §1.2).
+    // Bad enum values are sent as-is: the SDK does not validate (docs/sources.md#cpca-wire-protocol).
     RehydrationType: type as 'FROM_SEGMENT',
     SourceContactId: source,
     ...(token !== undefined ? { ClientToken: token } : {}),
