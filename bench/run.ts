@@ -4,7 +4,9 @@
  *  - simulator throttle accuracy: achieved / configured rate over a 20 s burst (limit: within 5%),
  *    for DescribeContact and CreatePersistentContactAssociation;
  *  - pipeline throughput: events/s through bus + engine + store, against the interpreter alone
- *    (raw) and the store alone, on the same events (targets: >= 5,000 events/s, >= 0.3 of raw).
+ *    (raw) and the store alone, on the same events (targets: >= 5,000 events/s, >= 0.3 of raw);
+ *  - burst drain: 2,000 simultaneous returns at Connect's quota (scaled ×10) shared with another
+ *    caller, with the Connect call budget and without it (drain ratio against the ideal drain).
  * Prints one JSON line per benchmark and writes them to bench/reports/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +18,7 @@ const runs: [string, string[]][] = [
   ['simulator-throttle.ts', ['--api', 'DescribeContact']],
   ['simulator-throttle.ts', ['--api', 'CreatePersistentContactAssociation']],
   ['pipeline-throughput.ts', ['--events', '20000']],
+  ['burst-drain.ts', ['--returns', '2000', '--scale', '10']],
 ];
 
 const results: unknown[] = [];

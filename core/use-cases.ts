@@ -224,7 +224,7 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
   }
   const nowMs = deps.now().getTime();
   if (!budget.enabled) {
-    const backoffMs = throttled ? (deps.random ?? Math.random)() * Math.min(30, 2 ** (rounds + 1)) * 1000 : 0;
+    const backoffMs = throttled ? (deps.random ?? Math.random)() * Math.min(30, 2 ** (rounds - 1)) * 1000 : 0;
     return { action: 'associate', plan, slotAt: new Date(nowMs + backoffMs).toISOString() };
   }
   const key = BUDGET_KEYS.association;

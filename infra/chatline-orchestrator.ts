@@ -116,7 +116,7 @@ export interface ChatlineBudgetProps {
   readonly headroom?: number;
   /** A return that would wait longer than this for its turn is SKIPPED with that reason. @default Duration.minutes(15) */
   readonly maxWait?: Duration;
-  /** Throttles outlasting a quick retry, each answered with a slower budget and a new slot, before FAILED. @default 5 */
+  /** Throttled calls, each answered with a slower budget and a new slot, before the execution fails at ReportThrottle (redrivable). @default 5 */
   readonly maxThrottleRounds?: number;
 }
 

@@ -5,6 +5,10 @@
  * `GET /_chatline/api/overview` is the same data as JSON for machines.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BudgetConfig } from '../core/budget';
+import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
+import type { BudgetStatus } from '../core/budget-view';
+import { budgetStatus } from '../core/budget-view';
 import type { SessionView } from '../core/lineage-view';
 import { sessionsOf } from '../core/lineage-view';
 import type { Resumption } from '../core/ledger';
@@ -20,6 +24,8 @@ export interface Overview {
     readonly executions: Record<Execution['status'], number>;
     readonly rejected: number;
   };
+  /** The Connect call budget: rate in use, queue, oldest waiting return, throttles in the last minute. */
+  readonly budget: BudgetStatus;
   readonly resumptions: Resumption[];
   readonly sessions: SessionView[];
   readonly executions: { name: string; stateMachine: string; status: string; startDate: string; stopDate?: string; error?: string; cause?: string; redriveCount: number }[];
@@ -28,8 +34,8 @@ export interface Overview {
 
 const MAX_ROWS = 200;
 
-export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, now: Date = new Date()): Promise<Overview> {
-  const [segments, resumptions, rejected] = await Promise.all([store.listSegments(), store.listResumptions(), store.listRejected()]);
+export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, now: Date = new Date(), budget: BudgetConfig = DEFAULT_BUDGET_CONFIG): Promise<Overview> {
+  const [segments, resumptions, rejected, budgetNow] = await Promise.all([store.listSegments(), store.listResumptions(), store.listRejected(), budgetStatus(store, budget, now)]);
   const sessions = sessionsOf(segments);
   // The newest executions, one page from the journal, and the counts it keeps (never every execution).
   const executions = sfn.listExecutions({ limit: MAX_ROWS });
@@ -45,6 +51,7 @@ export async function overview(store: ChatlineStore, sfn: LocalStepFunctions, no
       executions: Object.fromEntries((['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'] as const).map((k) => [k, executionCounts[k] ?? 0])) as Record<Execution['status'], number>,
       rejected: rejected.length,
     },
+    budget: budgetNow,
     resumptions: [...resumptions].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, MAX_ROWS),
     sessions: sessions.slice(-MAX_ROWS),
     executions: executions.map((e) => ({
@@ -98,6 +105,11 @@ th{background:#f4f6f9}td{font-family:ui-monospace,monospace;font-size:12.5px}.em
 <p>Generated ${escapeHtml(o.generatedAt)}; refreshes every ${refreshSeconds} s. JSON: <a href="/_chatline/api/overview">/_chatline/api/overview</a></p>
 <div class="tiles">${tiles.map(([label, n]) => `<div class="tile"><b>${n}</b>${escapeHtml(label)}</div>`).join('')}</div>
 ${table(
+  `Connect call budget (${o.budget.enabled ? 'on' : 'off: retry with jitter only'}; ${o.budget.waiting} returns waiting${o.budget.oldestWaiting ? `, the oldest ${o.budget.oldestWaiting.contactId} for ${o.budget.oldestWaiting.seconds} s` : ''})`,
+  ['API', 'rate in use /s', 'configured /s', 'queued for a slot', 'next free slot', 'throttles, last minute', 'slots handed out'],
+  o.budget.budgets.map((b) => [b.key, b.ratePerSecond, b.configuredRatePerSecond, b.queued, b.nextSlotAt, b.throttlesLastMinute, b.reservations]),
+)}
+${table(
   'Resumptions (newest first)',
   ['contact', 'status', 'via', 'policy', 'rehydration', 'source', 'continued from', 'attempts', 'reason', 'updated'],
   o.resumptions.map((r) => [r.contactId, r.status, r.via, r.plan?.policy, r.plan?.rehydrationType, r.plan?.sourceContactId, r.continuedFromContactId, r.attempts, r.reason, r.updatedAt]),
@@ -121,12 +133,12 @@ ${table(
 }
 
 /** Answers the dashboard's routes; returns false for any other request. */
-export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions, budget: BudgetConfig = DEFAULT_BUDGET_CONFIG): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET' || req.headers['x-amz-target'] !== undefined) return false;
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/' && path !== '/_chatline/api/overview') return false;
-    overview(store, sfn).then(
+    overview(store, sfn, new Date(), budget).then(
       (o) => {
         const [type, body] = path === '/' ? ['text/html; charset=utf-8', renderDashboard(o)] : ['application/json', JSON.stringify(o)];
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);

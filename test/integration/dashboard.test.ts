@@ -32,6 +32,15 @@ describe('ops dashboard', () => {
       expect(page.match(/<td>ASSOCIATED<\/td>/g)).toHaveLength(2);
       expect(page).toContain(`${contacts.C1} (initial) → ${contacts.C2} (transfer) → ${contacts.C3} (survey)`);
       expect(page).toContain('chatline-resume-chat');
+
+      // The budget: both associations took a slot; nothing waits, nothing was throttled.
+      expect(json.budget).toMatchObject({ enabled: true, waiting: 0 });
+      expect(json.budget.oldestWaiting).toBeUndefined();
+      expect(json.budget.budgets.map((b) => [b.key, b.configuredRatePerSecond, b.reservations, b.queued, b.throttlesLastMinute])).toEqual([
+        ['CreatePersistentContactAssociation', 4, 2, 0, 0],
+        ['DescribeContact', 8, 0, 0, 0],
+      ]);
+      expect(page).toContain('Connect call budget (on; 0 returns waiting)');
     } finally {
       await stack.dispose();
     }

@@ -87,7 +87,7 @@ describe('planStep: a turn in the Connect call budget', () => {
     await returnOf('N1');
     now = READY;
     expect((await planStep(deps, target('N1'))).plan).toMatchObject({ action: 'associate', slotAt: READY.toISOString() });
-    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ slotAt: '2024-05-02T09:00:34.000Z' });
+    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ slotAt: '2024-05-02T09:00:31.000Z' });
     expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
   });
 

@@ -1,0 +1,197 @@
+/**
+ * Burst drain (issue 10): N simultaneous returns against Connect's CreatePersistentContactAssociation
+ * quota (the documented 5/s burst 8, both scaled by --scale so the run stays short), while a second
+ * caller uses 20% of the same quota throughout. Runs chatline with the Connect call budget and then,
+ * in the same process, with the budget off (retry with jitter only), each on a fresh local stack
+ * (real SQLite file, real retry timing, the in-process simulator), and prints one JSON line:
+ * per row associated, failed, skipped, duplicates (simulator count), throttled ÷ N (chatline's calls
+ * only), drain ratio = ideal drain time at the rate the other caller leaves ÷ measured drain time,
+ * and the Standard transitions per resume-chat execution observed (for docs/deploy.md's cost table).
+ *
+ *   npx tsx bench/burst-drain.ts [--returns 2000] [--scale 10]      (BURST_PROBE=1: progress on stderr)
+ *
+ * Targets with the budget: ratio >= 0.95, throttled <= 5% of N, 0 failed, 0 duplicates, every return
+ * terminal (ASSOCIATED or SKIPPED with a reason).
+ */
+import '../local/polyfills';
+import { ConnectClient, CreatePersistentContactAssociationCommand } from '@aws-sdk/client-connect';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_BUDGET_CONFIG, DEFAULT_HEADROOM, DOCUMENTED_QUOTAS, withHeadroom } from '../core/budget';
+import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGION } from '../core/constants';
+import { startLocalStack } from '../local/stack';
+
+const OTHER_CALLER_SHARE = 0.2;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a number > 0`);
+  return v;
+}
+
+interface Row {
+  readonly budget: 'on' | 'off';
+  readonly associated: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly notTerminal: number;
+  readonly duplicates: number;
+  readonly throttled: number;
+  readonly throttledPerReturn: number;
+  readonly otherCallerThrottled: number;
+  readonly drainSeconds: number;
+  readonly drainRatio: number;
+  readonly transitionsPerExecution: { readonly associated: number; readonly all: number };
+  readonly skipReasons: Record<string, number>;
+}
+
+async function run(budgetOn: boolean, returns: number, scale: number): Promise<Row> {
+  const quota = { ratePerSecond: DOCUMENTED_QUOTAS.association.ratePerSecond * scale, burst: DOCUMENTED_QUOTAS.association.burst * scale };
+  const dir = mkdtempSync(join(tmpdir(), 'chatline-burst-'));
+  const stack = await startLocalStack({
+    dbPath: join(dir, 'chatline.db'),
+    // The late-event grace at the same scale as the quota (5 s at scale 1), so the path is the real one.
+    planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: 5 / scale },
+    retryTimeScale: 1,
+    maxEventsInFlight: 256,
+    simulator: { transcriptReadySeconds: 0, rateLimits: { CreatePersistentContactAssociation: { rate: quota.ratePerSecond, burst: quota.burst }, StartChatContact: false } },
+    budget: { ...DEFAULT_BUDGET_CONFIG, enabled: budgetOn, association: withHeadroom(quota, DEFAULT_HEADROOM) },
+  });
+  const clientConfig = { endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const events = new EventBridgeClient(clientConfig);
+  const other = new ConnectClient(clientConfig);
+  try {
+    const sim = stack.simulator;
+    const instanceId = sim.createInstance();
+    const pairs: { past: string; next: string }[] = [];
+    for (let i = 0; i < returns; i++) {
+      const { contactId: past } = await sim.startChat({ instanceId, customerId: `cust-${i}` });
+      await sim.acceptContact(instanceId, past, 'agent-1');
+      await sim.endContact(instanceId, past);
+      const { contactId: next } = await sim.startChat({ instanceId });
+      pairs.push({ past, next });
+    }
+    // The other caller's own association, replayed by its ClientToken: each call costs a token.
+    const { contactId: otherPast } = await sim.startChat({ instanceId });
+    await sim.endContact(instanceId, otherPast);
+    const { contactId: otherNew } = await sim.startChat({ instanceId });
+    await stack.waitForIdle();
+
+    // The other caller: 20% of the quota, evenly spaced, for the whole drain.
+    let otherThrottled = 0;
+    let stop = false;
+    const interval = 1000 / (quota.ratePerSecond * OTHER_CALLER_SHARE);
+    const otherCaller = (async () => {
+      for (let next = Date.now(); !stop; next += interval) {
+        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+        other
+          .send(new CreatePersistentContactAssociationCommand({ InstanceId: instanceId, InitialContactId: otherNew, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: otherPast, ClientToken: 'other-caller' }))
+          .catch((e: unknown) => {
+            if ((e as { name?: string }).name === 'ThrottlingException') otherThrottled++;
+          });
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 2000)); // the other caller is already there when the burst comes
+    const before = sim.stats().apis.CreatePersistentContactAssociation.throttled;
+    const otherBefore = otherThrottled;
+
+    const start = Date.now();
+    const entries = pairs.map(({ past, next }) => ({
+      Source: DEFAULT_RETURN_EVENT_SOURCE,
+      DetailType: CUSTOMER_RETURNED_DETAIL_TYPE,
+      Detail: JSON.stringify({ instanceId, contactId: next, previousContactId: past }),
+    }));
+    const puts = [];
+    for (let i = 0; i < entries.length; i += 10) puts.push(events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) })));
+    await Promise.all(puts);
+    const probe = process.env['BURST_PROBE'] === '1' ? setInterval(() => {
+      const a = sim.stats().apis.CreatePersistentContactAssociation;
+      process.stderr.write(`t=${Date.now() - start} ok=${a.succeeded} thr=${a.throttled - before}\n`);
+    }, 250) : undefined;
+    await stack.waitForIdle();
+    if (probe) clearInterval(probe);
+    const records = await stack.store.listResumptions();
+    const lastEnd = Math.max(...records.filter((r) => r.status !== 'PLANNED').map((r) => Date.parse(r.updatedAt)));
+    const drainSeconds = (lastEnd - start) / 1000;
+    stop = true;
+    await otherCaller;
+    const throttledAll = sim.stats().apis.CreatePersistentContactAssociation.throttled - before;
+    const otherCallerThrottled = otherThrottled - otherBefore;
+    const throttled = throttledAll - otherCallerThrottled;
+
+    const count = (s: string) => records.filter((r) => r.status === s).length;
+    const skipReasons: Record<string, number> = {};
+    for (const r of records.filter((x) => x.status === 'SKIPPED')) {
+      const reason = (r.reason ?? '?').replace(/[0-9a-f-]{36}/g, '<contact>').replace(/\d+ s/g, 'N s');
+      skipReasons[reason] = (skipReasons[reason] ?? 0) + 1;
+    }
+    const executions = stack.sfn.listExecutions({ stateMachineArn: stack.arns.resumeChat, limit: returns * 2 });
+    const failed = executions.filter((e) => e.status === 'FAILED').length;
+    const transitions = executions.map((e) => {
+      const history = stack.sfn.history(e.executionArn);
+      const entered = history.filter((h) => h.type.endsWith('StateEntered')).length;
+      const retries = history.filter((h) => h.type === 'TaskScheduled' && h.details['retryAttempt'] !== undefined).length;
+      return { status: e.status, n: entered + retries, associated: records.find((r) => e.input.includes(r.contactId))?.status === 'ASSOCIATED' };
+    });
+    const mean = (xs: number[]) => (xs.length === 0 ? 0 : Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2)));
+    const rateLeft = quota.ratePerSecond * (1 - OTHER_CALLER_SHARE);
+    const ideal = 5 / scale + (returns - quota.burst) / rateLeft;
+    return {
+      budget: budgetOn ? 'on' : 'off',
+      associated: count('ASSOCIATED'),
+      failed,
+      skipped: count('SKIPPED'),
+      notTerminal: returns - count('ASSOCIATED') - count('SKIPPED') - count('FAILED'),
+      duplicates: Object.values(sim.stats().associationsByContact).filter((n) => n > 1).length,
+      throttled,
+      throttledPerReturn: Number((throttled / returns).toFixed(4)),
+      otherCallerThrottled,
+      drainSeconds: Number(drainSeconds.toFixed(2)),
+      drainRatio: Number((ideal / drainSeconds).toFixed(3)),
+      transitionsPerExecution: { associated: mean(transitions.filter((t) => t.associated).map((t) => t.n)), all: mean(transitions.map((t) => t.n)) },
+      skipReasons,
+    };
+  } finally {
+    events.destroy();
+    other.destroy();
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const returns = arg('returns', 2000);
+  const scale = arg('scale', 10);
+  const began = Date.now();
+  const on = await run(true, returns, scale);
+  const off = await run(false, returns, scale);
+  const quota = { ratePerSecond: 5 * scale, burst: 8 * scale };
+  const targets = {
+    drainRatio: on.drainRatio >= 0.95,
+    throttled: on.throttled <= 0.05 * returns,
+    failed: on.failed === 0,
+    duplicates: on.duplicates === 0,
+    terminal: on.notTerminal === 0,
+  };
+  const result = {
+    returns,
+    scale,
+    quota,
+    otherCallerShare: OTHER_CALLER_SHARE,
+    // The grace (5 s / scale) before any return may be planned, then (N - burst) / the rate left.
+    idealDrainSeconds: Number((5 / scale + (returns - quota.burst) / (quota.ratePerSecond * (1 - OTHER_CALLER_SHARE))).toFixed(2)),
+    rows: [on, off],
+    targetsMet: targets,
+    seconds: Number(((Date.now() - began) / 1000).toFixed(1)),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (!Object.values(targets).every(Boolean)) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
