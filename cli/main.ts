@@ -24,6 +24,7 @@ import { fileLines } from './replay-lines';
 import { progressBar } from './replay-progress';
 import { formatReport, replayIsAsExpected } from './replay-report';
 import type { BudgetConfig, BudgetLimits } from '../core/budget';
+import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import type { BudgetSettings } from '../core/config';
 import { budgetConfigOf, budgetSettingsFromEnv, parseSeconds } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
@@ -213,7 +214,9 @@ program
       dbPath: db.path,
       lockOwner: 'chatline replay',
       planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: opts.grace },
+      // Not bound by Connect's quota unless asked: no throttling, and no budget pacing calls to it.
       simulator: { transcriptReadySeconds: 0, throttling: opts.connectQuota === true },
+      budget: opts.connectQuota === true ? DEFAULT_BUDGET_CONFIG : { ...DEFAULT_BUDGET_CONFIG, enabled: false },
       keepMirroredEvents: false,
     });
     const unregister = shutdown.onStop(async () => {
