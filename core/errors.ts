@@ -43,5 +43,11 @@ export class InvalidConfigError extends ChatlineError {
   readonly retryable = false;
 }
 
+/** A page cursor that this store did not hand out (edited, truncated, from another list). Terminal. */
+export class InvalidCursorError extends ChatlineError {
+  override readonly name = 'InvalidCursorError';
+  readonly retryable = false;
+}
+
 /** The ASL error names the workflows retry on; kept beside the classes so they cannot drift. */
 export const RETRYABLE_ERROR_NAMES = ['PastSessionNotReadyError', 'ConcurrentUpdateError'] as const;
