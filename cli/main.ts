@@ -1,7 +1,7 @@
 /**
  * chatline — the command line.
  *   chatline demo [--json]                 play the seed story on a throwaway local stack
- *   chatline replay <events.jsonl> [--db PATH] [--json]
+ *   chatline replay <events.jsonl> [--db PATH] [--grace S] [--connect-quota] [--json]
  *   chatline dev [--port N] [--db PATH]    the local stack + the seed story, kept running (npm start)
  *   chatline sim [...]                     the Connect simulator on its own
  * Shared by every command: exit codes (./exit-codes.ts), stopping on SIGINT/SIGTERM
@@ -10,7 +10,7 @@
  */
 import './quiet-warnings';
 import { Command } from 'commander';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DbPathError, StartupError } from '../local/startup-errors';
@@ -19,14 +19,16 @@ import type { LocalStackOptions } from '../local/stack';
 import { runDemo } from './demo';
 import type { DemoResult } from './demo';
 import { progress, table } from './output';
-import { replayLines } from './replay';
+import { replayStream } from './replay';
+import { fileLines } from './replay-lines';
+import { progressBar } from './replay-progress';
+import { formatReport, replayIsAsExpected } from './replay-report';
 import { parseSeconds } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import type { SimulatorConfig } from '../simulator';
 import { InvalidArgumentError } from 'commander';
 import { simulatorCommand, startSimulator } from '../simulator/main';
 import type { SimulatorCliOptions } from '../simulator/main';
-import type { ReplayReport } from './replay';
 import { EXIT } from './exit-codes';
 import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator } from './pairing';
 import type { PairedSimulator } from './pairing';
@@ -107,22 +109,6 @@ function printDemo(result: DemoResult, json: boolean): void {
   );
 }
 
-function printReplay(report: ReplayReport, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return;
-  }
-  const e = report.events;
-  process.stdout.write(`events: ${e.received} received, ${e.accepted} accepted, ${e.duplicates} duplicates, ${e.rejected.length} rejected\n`);
-  if (e.rejected.length > 0) process.stdout.write(`${table(['line', 'rejected because'], e.rejected.map((r) => [r.line, r.reason]))}\n`);
-  process.stdout.write(
-    `${table(['session', 'customer', 'segments (kind)', 'continued from'], report.sessions.map((s) => [s.initialContactId, s.customerId, s.segments.map((g) => `${g.contactId} (${g.kind})`).join(' → '), s.continuedFrom]))}\n`,
-  );
-  process.stdout.write(
-    `${table(['contact', 'status', 'rehydration', 'source', 'continued from', 'attempts', 'reason'], report.resumptions.map((r) => [r.contactId, r.status, r.rehydrationType, r.sourceContactId, r.continuedFromContactId, r.attempts, r.reason]))}\n`,
-  );
-}
-
 const program = new Command()
   .name('chatline')
   .description('Resume Amazon Connect chats exactly once, with their lineage. Local stack, demo and replay.')
@@ -162,15 +148,19 @@ program
 
 program
   .command('replay')
-  .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows')
-  .argument('<events.jsonl>', 'the recorded events')
+  .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows, and report every line and every return')
+  .argument('<events.jsonl>', 'the recorded events (streamed: any size)')
   .option('--db <path>', 'SQLite file (default: a fresh temporary file)')
   .option('--grace <seconds>', 'late-event grace before a return is planned', seconds('--grace'), 1)
-  .option('--json', 'print JSON for machines')
-  .action(async (file: string, opts: { db?: string; grace: number; json?: boolean }) => {
-    let text: string;
+  .option('--connect-quota', "replay under Connect's API quotas (the simulator throttles as Connect does; default: unthrottled)")
+  .option('--json', 'print JSON for machines (no progress bar)')
+  .action(async (file: string, opts: { db?: string; grace: number; connectQuota?: boolean; json?: boolean }) => {
+    let totalBytes: number;
     try {
-      text = readFileSync(file, 'utf8');
+      const stat = statSync(file);
+      if (!stat.isFile()) throw new Error('not a file');
+      accessSync(file, constants.R_OK);
+      totalBytes = stat.size;
     } catch (err) {
       process.stderr.write(`chatline replay: cannot read ${file}: ${(err as Error).message}\n`);
       process.exitCode = EXIT.usage;
@@ -182,18 +172,21 @@ program
       dbPath: db.path,
       lockOwner: 'chatline replay',
       planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: opts.grace },
-      simulator: { transcriptReadySeconds: 0 },
+      simulator: { transcriptReadySeconds: 0, throttling: opts.connectQuota === true },
+      keepMirroredEvents: false,
     });
     const unregister = shutdown.onStop(async () => {
       await stack.close();
       db.dispose();
     });
+    const bar = progressBar(!opts.json && process.stderr.isTTY ? process.stderr : undefined);
     try {
-      const say = progress(!opts.json && process.stderr.isTTY);
-      const report = await replayLines(stack, text, (done, total) => say(`replayed ${done}/${total}`), shutdown.signal);
-      printReplay(report, Boolean(opts.json));
-      process.exitCode = report.events.rejected.length > 0 ? EXIT.notAsExpected : EXIT.ok;
+      const report = await replayStream(stack, fileLines(file), { totalBytes, progress: (p) => bar.update(p), signal: shutdown.signal });
+      bar.done();
+      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      process.exitCode = replayIsAsExpected(report) ? EXIT.ok : EXIT.notAsExpected;
     } finally {
+      bar.done();
       unregister();
       await stack.close();
       db.dispose();
@@ -281,7 +274,7 @@ program
       if (mismatch) say(`  warning: ${mismatch}`);
     }
     process.stdout.write(`  ops dashboard: ${stack.url}/\n`);
-    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
+    process.stdout.write(`  export AWS_ENDPOINT_URL=${stack.url} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local\n`);
     if (stack.recovered.executions + stack.recovered.events > 0) {
       process.stdout.write(`  continued ${stack.recovered.executions} unfinished executions and ${stack.recovered.events} undelivered events from the last run\n`);
     }

@@ -8,6 +8,7 @@
  */
 import { compilePattern, type CompiledNode } from './event-pattern/compile';
 import { InvalidEventPatternError } from './event-pattern/errors';
+import { parsePatternText } from './event-pattern/json-text';
 import { matchNode } from './event-pattern/match';
 import type { EventPattern } from './event-pattern/types';
 
@@ -40,14 +41,7 @@ function compileCached(pattern: object): CompiledNode {
  * @throws InvalidEventPatternError when the pattern is malformed (the message says what and where).
  */
 export function validateEventPattern(pattern: unknown): EventPattern {
-  let value = pattern;
-  if (typeof pattern === 'string') {
-    try {
-      value = JSON.parse(pattern) as unknown;
-    } catch (e) {
-      throw new InvalidEventPatternError(`Event pattern is not valid JSON: ${(e as Error).message}`, '$');
-    }
-  }
+  const value = typeof pattern === 'string' ? parsePatternText(pattern) : pattern;
   if (typeof value !== 'object' || value === null) {
     compilePattern(value); // not an object: always throws InvalidEventPatternError with the reason
     throw new InvalidEventPatternError('Filter is not an object', '$');

@@ -3,6 +3,7 @@
  * into a small matcher tree. Every structural rule is checked here, so match.ts can trust its input.
  */
 import { InvalidEventPatternError } from './errors';
+import { compileIgnoreCase, equalsIgnoreCase, type CaseForms } from './ignore-case';
 import { parseCidr, parseIp, type CidrBlock, type IpAddress } from './ip';
 import { compileWildcard } from './wildcard';
 
@@ -10,8 +11,9 @@ export type Scalar = string | number | boolean | null;
 
 export type LeafMatcher =
   | { readonly kind: 'exact'; readonly value: Scalar; readonly ip: IpAddress | undefined }
-  | { readonly kind: 'prefix' | 'suffix'; readonly value: string; readonly ignoreCase: boolean }
-  | { readonly kind: 'equals-ignore-case'; readonly value: string }
+  /** `ignoreCase` holds the pattern's case forms for the equals-ignore-case variant, undefined when case-sensitive. */
+  | { readonly kind: 'prefix' | 'suffix'; readonly value: string; readonly ignoreCase: CaseForms | undefined }
+  | { readonly kind: 'equals-ignore-case'; readonly forms: CaseForms }
   | { readonly kind: 'wildcard'; readonly regex: RegExp }
   | { readonly kind: 'anything-but'; readonly excludes: (value: Scalar) => boolean }
   | { readonly kind: 'numeric'; readonly lower: Bound | undefined; readonly upper: Bound | undefined }
@@ -139,7 +141,7 @@ function compileLeafValue(value: unknown, path: string): LeafMatcher {
     case 'suffix':
       return compilePrefixSuffix(op, operand, at);
     case 'equals-ignore-case':
-      return { kind: 'equals-ignore-case', value: requireString(operand, op, at) };
+      return { kind: 'equals-ignore-case', forms: compileIgnoreCase(requireString(operand, op, at)) };
     case 'wildcard':
       return { kind: 'wildcard', regex: requireWildcard(requireString(operand, op, at), at) };
     case 'anything-but':
@@ -171,12 +173,12 @@ function requireWildcard(value: string, path: string): RegExp {
 }
 
 function compilePrefixSuffix(op: 'prefix' | 'suffix', operand: unknown, path: string): LeafMatcher {
-  if (typeof operand === 'string') return { kind: op, value: operand, ignoreCase: false };
+  if (typeof operand === 'string') return { kind: op, value: operand, ignoreCase: undefined };
   if (isPlainObject(operand)) {
     const keys = Object.keys(operand);
     if (keys.length === 1 && keys[0] === 'equals-ignore-case') {
       const value = requireString(operand['equals-ignore-case'], `${op}/equals-ignore-case`, child(path, 'equals-ignore-case'));
-      return { kind: op, value, ignoreCase: true };
+      return { kind: op, value, ignoreCase: compileIgnoreCase(value) };
     }
     fail(`${op} accepts a string or { "equals-ignore-case": string }, got keys ${keys.join(', ') || '(none)'}`, path);
   }
@@ -215,8 +217,10 @@ function compileAnythingBut(operand: unknown, path: string): (value: Scalar) => 
         return op === 'prefix'
           ? (v) => typeof v === 'string' && strings.some((s) => v.startsWith(s))
           : (v) => typeof v === 'string' && strings.some((s) => v.endsWith(s));
-      case 'equals-ignore-case':
-        return (v) => typeof v === 'string' && strings.some((s) => equalsIgnoreCase(v, s));
+      case 'equals-ignore-case': {
+        const forms = strings.map(compileIgnoreCase);
+        return (v) => typeof v === 'string' && forms.some((f) => equalsIgnoreCase(v, f));
+      }
       case 'wildcard': {
         const regexes = strings.map((s) => requireWildcard(s, at));
         return (v) => typeof v === 'string' && regexes.some((r) => r.test(v));
@@ -236,6 +240,21 @@ function requireStringList(operand: unknown, op: string, path: string): readonly
   return fail(`${op} match pattern must be a string or a non-empty list of strings, got ${describe(operand)}`, path);
 }
 
+/**
+ * The numbers numeric matching can compare (EventBridge User Guide, "Numeric matching": values between
+ * -5.0e9 and +5.0e9 inclusive, six digits to the right of the decimal point; event-ruler's
+ * ComparableNumber.generate rejects any other operand, so the rule is rejected).
+ */
+const NUMERIC_LIMIT = 5_000_000_000;
+const NUMERIC_DECIMALS = 6;
+
+function isComparableNumber(n: number): boolean {
+  if (Math.abs(n) > NUMERIC_LIMIT) return false;
+  const [mantissa = '', exponent = '0'] = n.toExponential().split('e');
+  const decimals = (mantissa.split('.')[1] ?? '').length - Number(exponent);
+  return decimals <= NUMERIC_DECIMALS;
+}
+
 const LOWER_OPS = new Set(['>', '>=']);
 const UPPER_OPS = new Set(['<', '<=']);
 
@@ -251,6 +270,9 @@ function compileNumeric(operand: unknown, path: string): LeafMatcher {
   const numAt = (i: number, op: string): number => {
     const n = items[i];
     if (!isFiniteNumber(n)) fail(`Value of ${op} must be numeric, got ${n === undefined ? 'nothing' : describe(n)}`, `${path}[${i}]`);
+    if (!isComparableNumber(n)) {
+      fail(`Value of ${op} must be between -${NUMERIC_LIMIT} and ${NUMERIC_LIMIT} with at most ${NUMERIC_DECIMALS} decimal places, got ${n}`, `${path}[${i}]`);
+    }
     return n;
   };
   if (items.length === 0) fail('numeric expression must not be empty', path);
@@ -272,9 +294,4 @@ function compileNumeric(operand: unknown, path: string): LeafMatcher {
   if (items.length > 4) fail('Too many terms in numeric range expression', path);
   if (!(firstValue < secondValue)) fail(`Bottom must be less than top in numeric range (${firstValue} >= ${secondValue})`, path);
   return { kind: 'numeric', lower, upper: { value: secondValue, inclusive: second === '<=' } };
-}
-
-/** Case-insensitive string equality (Unicode lower- and upper-case mappings). */
-export function equalsIgnoreCase(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase() || a.toUpperCase() === b.toUpperCase();
 }

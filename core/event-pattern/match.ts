@@ -3,7 +3,8 @@
  * fields AND, leaf values OR, arrays in the event match when any element matches, objects inside
  * event arrays are matched element by element (one element must satisfy the whole sub-pattern).
  */
-import { equalsIgnoreCase, isPlainObject, type CompiledNode, type LeafMatcher, type Scalar } from './compile';
+import { isPlainObject, type CompiledNode, type LeafMatcher, type Scalar } from './compile';
+import { endsWithIgnoreCase, equalsIgnoreCase, startsWithIgnoreCase } from './ignore-case';
 import { cidrContains, parseIp } from './ip';
 
 type JsonObject = { readonly [key: string]: unknown };
@@ -68,12 +69,12 @@ function matchScalar(m: Exclude<LeafMatcher, { kind: 'exists' }>, v: Scalar): bo
       return false;
     case 'prefix':
       if (typeof v !== 'string') return false;
-      return m.ignoreCase ? v.toLowerCase().startsWith(m.value.toLowerCase()) : v.startsWith(m.value);
+      return m.ignoreCase ? startsWithIgnoreCase(v, m.ignoreCase) : v.startsWith(m.value);
     case 'suffix':
       if (typeof v !== 'string') return false;
-      return m.ignoreCase ? v.toLowerCase().endsWith(m.value.toLowerCase()) : v.endsWith(m.value);
+      return m.ignoreCase ? endsWithIgnoreCase(v, m.ignoreCase) : v.endsWith(m.value);
     case 'equals-ignore-case':
-      return typeof v === 'string' && equalsIgnoreCase(v, m.value);
+      return typeof v === 'string' && equalsIgnoreCase(v, m.forms);
     case 'wildcard':
       return typeof v === 'string' && m.regex.test(v);
     case 'anything-but':

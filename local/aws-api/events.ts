@@ -56,7 +56,7 @@ export function createEventsApi(o: EventsApiOptions): Record<string, Op> {
       try {
         pattern = validateEventPattern(patternText);
       } catch (e) {
-        if (e instanceof InvalidEventPatternError) throw new AwsApiError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${e.message}`);
+        if (e instanceof InvalidEventPatternError) throw new AwsApiError('InvalidEventPatternException', e.message); // already "Event pattern is not valid. Reason: …"
         throw e;
       }
       let event: unknown;

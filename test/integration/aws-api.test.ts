@@ -305,9 +305,12 @@ describe('EventBridge through AWS_ENDPOINT_URL', () => {
     expect(await test(contactEventPattern())).toBe(false);
     expect(await test({ detail: { contactId: [{ prefix: 'c-' }], attempts: [{ numeric: ['>', 2] }] } })).toBe(true);
     expect(await test({ detail: { attempts: [{ numeric: ['<', 2] }] } })).toBe(false);
-    expect(await rejection(events.send(new TestEventPatternCommand({ EventPattern: '{"source": "not-an-array"}', Event: JSON.stringify(event) })))).toMatchObject({
+    const invalid = await rejection(events.send(new TestEventPatternCommand({ EventPattern: '{"source": "not-an-array"}', Event: JSON.stringify(event) })));
+    expect(invalid).toMatchObject({ name: 'InvalidEventPatternException', $metadata: { httpStatusCode: 400 } });
+    expect((invalid as Error).message).toMatch(/^Event pattern is not valid\. Reason: "source" must be an object or an array/);
+    expect((invalid as Error).message.split('Event pattern is not valid')).toHaveLength(2); // said once
+    expect(await rejection(events.send(new TestEventPatternCommand({ EventPattern: '{"a": [{"numeric": ["=", 1E-325]}]}', Event: JSON.stringify(event) })))).toMatchObject({
       name: 'InvalidEventPatternException',
-      $metadata: { httpStatusCode: 400 },
     });
   });
 

@@ -487,3 +487,58 @@ describe('validateEventPattern — malformed patterns are rejected', () => {
     expect(() => matchesEventPattern(bad, connectChatEvent)).toThrow(InvalidEventPatternError);
   });
 });
+
+/**
+ * Cases where event-ruler differs from "lower-case both sides": its equals-ignore-case turns each
+ * pattern character into { lower form, upper form } and matches the event value exactly against
+ * them (aws/event-ruler, input/EqualsIgnoreCaseParser.java and SuffixEqualsIgnoreCaseParser.java),
+ * and its numeric operands must be comparable numbers (ComparableNumber: ±5.0e9, 6 decimals).
+ */
+const ruler: readonly Case[] = [
+  // U+0390 upper-cases to U+0399 U+0308 U+0301; U+212A KELVIN SIGN lower-cases to "k".
+  { name: 'event-ruler: equals-ignore-case "ΐK" (U+212A) matches "Ϊ́k"', pattern: { a: [{ 'equals-ignore-case': 'ΐ\u212A' }] }, event: { a: '\u0399\u0308\u0301k' }, expected: true },
+  { name: 'event-ruler: equals-ignore-case "ΐK" (U+212A) matches itself', pattern: { a: [{ 'equals-ignore-case': 'ΐ\u212A' }] }, event: { a: 'ΐ\u212A' }, expected: true },
+  { name: 'event-ruler: equals-ignore-case "k" does not match U+212A (the value is not case-folded)', pattern: { a: [{ 'equals-ignore-case': 'k' }] }, event: { a: '\u212A' }, expected: false },
+  { name: 'event-ruler: equals-ignore-case "K" (U+212A) matches "k"', pattern: { a: [{ 'equals-ignore-case': '\u212A' }] }, event: { a: 'k' }, expected: true },
+  { name: 'event-ruler: equals-ignore-case "ⱥ" matches "Ⱥ" (forms of different UTF-8 length)', pattern: { a: [{ 'equals-ignore-case': 'ⱥ' }] }, event: { a: 'Ⱥ' }, expected: true },
+  { name: 'event-ruler: equals-ignore-case "ΐ" does not match a prefix of its upper form', pattern: { a: [{ 'equals-ignore-case': 'ΐ' }] }, event: { a: '\u0399\u0308' }, expected: false },
+  { name: 'event-ruler: prefix ignore-case "ΐK" matches "Ϊ́kelvin"', pattern: { a: [{ prefix: { 'equals-ignore-case': 'ΐ\u212A' } }] }, event: { a: '\u0399\u0308\u0301kelvin' }, expected: true },
+  { name: 'event-ruler: prefix ignore-case "k" does not match "Kelvin" spelled with U+212A', pattern: { a: [{ prefix: { 'equals-ignore-case': 'k' } }] }, event: { a: '\u212Aelvin' }, expected: false },
+  { name: 'event-ruler: suffix ignore-case "ΐK" matches "deg Ϊ́k"', pattern: { a: [{ suffix: { 'equals-ignore-case': 'ΐ\u212A' } }] }, event: { a: 'deg \u0399\u0308\u0301k' }, expected: true },
+  { name: 'event-ruler: suffix ignore-case "ss" does not match "ẞ"', pattern: { a: [{ suffix: { 'equals-ignore-case': 'ss' } }] }, event: { a: 'Maẞ' }, expected: false },
+  { name: 'event-ruler: suffix ignore-case "ß" matches "SS" (ß upper-cases to SS)', pattern: { a: [{ suffix: { 'equals-ignore-case': 'ß' } }] }, event: { a: 'MASS' }, expected: true },
+  { name: 'event-ruler: anything-but ignore-case "K" (U+212A) excludes "k"', pattern: { a: [{ 'anything-but': { 'equals-ignore-case': '\u212A' } }] }, event: { a: 'k' }, expected: false },
+  { name: 'event-ruler: anything-but ignore-case "k" keeps U+212A', pattern: { a: [{ 'anything-but': { 'equals-ignore-case': 'k' } }] }, event: { a: '\u212A' }, expected: true },
+  { name: 'event-ruler: numeric "=" at the 6-decimal limit', pattern: { a: [{ numeric: ['=', 0.000001] }] }, event: { a: 0.000001 }, expected: true },
+  { name: 'event-ruler: numeric range at ±5.0e9 (inclusive)', pattern: { a: [{ numeric: ['>=', -5e9, '<=', 5e9] }] }, event: { a: 5e9 }, expected: true },
+];
+
+describe('matchesEventPattern — event-ruler case forms and comparable numbers', () => {
+  it.each(ruler.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(matchesEventPattern(validateEventPattern(c.pattern), c.event)).toBe(c.expected);
+  });
+
+  it.each([
+    ['a numeric operand with 7 decimal places', { a: [{ numeric: ['=', 0.0000001] }] }, 'at most 6 decimal places'],
+    ['a numeric operand above 5.0e9', { a: [{ numeric: ['<', 5000000001] }] }, 'between -5000000000 and 5000000000'],
+    ['a numeric operand below -5.0e9', { a: [{ numeric: ['>', -6e9, '<', 0] }] }, 'between -5000000000 and 5000000000'],
+  ])('rejects %s', (_name, pattern, message) => {
+    expect(() => validateEventPattern(pattern)).toThrow(expect.objectContaining({ name: 'InvalidEventPatternError', message: expect.stringContaining(message) }));
+  });
+
+  it.each([
+    ['{"a": [{"numeric": ["=", 1E-325]}]}', '1E-325'],
+    ['{"a": [1e400]}', '1e400'],
+    ['{"a": [-0.0000e-999999]}', undefined],
+  ])('reads numbers from pattern text without losing them: %s', (text, lost) => {
+    if (lost === undefined) {
+      expect(validateEventPattern(text)).toEqual({ a: [-0] });
+    } else {
+      expect(() => validateEventPattern(text)).toThrow(`The number ${lost} is out of range`);
+    }
+  });
+
+  it('does not mistake digits inside strings for numbers', () => {
+    expect(validateEventPattern('{"a": ["1E-325", "x\\"1e400"]}')).toEqual({ a: ['1E-325', 'x"1e400'] });
+  });
+});
