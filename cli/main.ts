@@ -23,7 +23,9 @@ import { replayStream } from './replay';
 import { fileLines } from './replay-lines';
 import { progressBar } from './replay-progress';
 import { formatReport, replayIsAsExpected } from './replay-report';
-import { parseSeconds } from '../core/config';
+import type { BudgetConfig, BudgetLimits } from '../core/budget';
+import type { BudgetSettings } from '../core/config';
+import { budgetConfigOf, budgetSettingsFromEnv, parseSeconds } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import type { SimulatorConfig } from '../simulator';
 import { InvalidArgumentError } from 'commander';
@@ -63,6 +65,45 @@ const wholeNumber = (value: string): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`must be a whole number >= 0; got "${value}"`);
   return n;
 };
+const onOff = (value: string): boolean => {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError(`must be on or off; got "${value}"`);
+  return value === 'on';
+};
+
+const share = (value: string): number => {
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`must be a share >= 0 and < 1; got "${value}"`);
+  return n;
+};
+
+const quota = (flag: string) => (value: string): BudgetLimits => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+)\s*$/.exec(value);
+  if (!m || !(Number(m[1]) > 0) || !(Number(m[2]) >= 1)) throw new InvalidArgumentError(`${flag} must be <rate>:<burst>, e.g. 5:8; got "${value}"`);
+  return { ratePerSecond: Number(m[1]), burst: Number(m[2]) };
+};
+
+interface DevOptions {
+  port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number;
+  withSim?: boolean; simArgs?: string; budget?: boolean; associationQuota?: BudgetLimits; describeQuota?: BudgetLimits; headroom?: number; maxWait?: number;
+}
+
+/**
+ * The budget for `chatline dev`: the environment's settings, the flags over them. On a simulator at
+ * --speed F its token buckets refill F times as fast in real time, so the budget's rates follow.
+ */
+function devBudget(opts: DevOptions, speed: number): BudgetConfig {
+  const flags: BudgetSettings = {
+    ...(opts.budget !== undefined ? { enabled: opts.budget } : {}),
+    ...(opts.associationQuota ? { associationQuota: opts.associationQuota } : {}),
+    ...(opts.describeQuota ? { describeQuota: opts.describeQuota } : {}),
+    ...(opts.headroom !== undefined ? { headroom: opts.headroom } : {}),
+    ...(opts.maxWait !== undefined ? { maxWaitSeconds: opts.maxWait } : {}),
+  };
+  const budget = budgetConfigOf({ ...budgetSettingsFromEnv(process.env), ...flags });
+  const scale = (l: BudgetLimits): BudgetLimits => ({ ratePerSecond: l.ratePerSecond * speed, burst: l.burst });
+  return { ...budget, association: scale(budget.association), describe: scale(budget.describe), maxWaitSeconds: budget.maxWaitSeconds / speed };
+}
+
 const factor = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a number > 0; got "${value}"`);
@@ -216,7 +257,12 @@ program
   .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)', wholeNumber)
   .option('--with-sim', 'pair with a Connect simulator started here, on its own port: the workflows call it, its events come here, the story plays on it')
   .option('--sim-args <options>', 'chatline sim\'s options for --with-sim, in one string (implies --with-sim), e.g. "--traffic 50 --speed 60"')
-  .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number; withSim?: boolean; simArgs?: string }) => {
+  .option('--budget <on|off>', 'pace Connect calls with the shared call budget (off: retry with jitter only) [env CONNECT_BUDGET]', onOff)
+  .option('--association-quota <rate:burst>', 'the account\'s CreatePersistentContactAssociation quota (default 5:8, documented) [env ASSOCIATION_QUOTA_RATE/_BURST]', quota('--association-quota'))
+  .option('--describe-quota <rate:burst>', 'the account\'s DescribeContact quota (default 10:15, documented) [env DESCRIBE_QUOTA_RATE/_BURST]', quota('--describe-quota'))
+  .option('--headroom <share>', 'share of each quota left to other callers, 0 to <1 (default 0.2) [env BUDGET_HEADROOM]', share)
+  .option('--max-wait <seconds>', 'a return waiting longer than this for its turn is SKIPPED (default 900) [env BUDGET_MAX_WAIT_SECONDS]', seconds('--max-wait'))
+  .action(async (opts: DevOptions) => {
     // Runs until stopped: a stop is its normal end.
     shutdown.arm({ exitCode: () => EXIT.ok });
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -255,6 +301,7 @@ program
         gapFillAfterSeconds: DEFAULT_PLANNER_CONFIG.gapFillAfterSeconds / speed,
       },
       retryTimeScale: opts.retryTimeScale / speed,
+      budget: devBudget(opts, speed),
       simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? freshSeed() },
       ...(connectEndpoint ? { connectEndpoint } : {}),
     }).catch(async (err: unknown) => {

@@ -89,7 +89,7 @@ describe('chatline replay', () => {
   });
 
   it('reports a return whose execution failed as FAILED with the execution error, not PLANNED with a blank reason', async () => {
-    // Every CreatePersistentContactAssociation is throttled: the Associate retries run out and the execution fails.
+    // Every CreatePersistentContactAssociation is throttled: the budget's throttled rounds run out and the execution fails at ReportThrottle.
     const { report } = await replay(seedText, {
       simulator: { transcriptReadySeconds: 0, throttling: true, rateLimits: { CreatePersistentContactAssociation: { rate: 0, burst: 0 }, DescribeContact: false, StartChatContact: false, StopContact: false, TransferContact: false, GetContactAttributes: false } },
     });
@@ -97,10 +97,10 @@ describe('chatline replay', () => {
       ['FAILED', 'FAILED'],
       ['FAILED', 'FAILED'],
     ]);
-    for (const r of report.resumptions) expect(r.reason).toMatch(/^resume-chat FAILED: Connect\.ThrottlingException/);
+    for (const r of report.resumptions) expect(r.reason).toMatch(/^resume-chat FAILED: ConnectThrottledError: CreatePersistentContactAssociation .* was still throttled/);
     expect(report.failedExecutions.map((f) => [f.workflow, f.error])).toEqual([
-      ['resume-chat', 'Connect.ThrottlingException'],
-      ['resume-chat', 'Connect.ThrottlingException'],
+      ['resume-chat', 'ConnectThrottledError'],
+      ['resume-chat', 'ConnectThrottledError'],
     ]);
     expect(report.returns).toEqual({ FAILED: 2 });
     expect(replayIsAsExpected(report)).toBe(false);
