@@ -43,6 +43,12 @@ export class InvalidConfigError extends ChatlineError {
   readonly retryable = false;
 }
 
+/** A page cursor that this store did not hand out (edited, truncated, from another list). Terminal. */
+export class InvalidCursorError extends ChatlineError {
+  override readonly name = 'InvalidCursorError';
+  readonly retryable = false;
+}
+
 /**
  * CreatePersistentContactAssociation was still throttled after the configured throttled rounds.
  * Not caught: the execution fails at ReportThrottle with the ledger still PLANNED, so a redrive

@@ -4,8 +4,8 @@
  * conditional put: a lost race throws ConcurrentUpdateError and the caller re-reads.
  */
 import type { BudgetState } from './budget';
-import { ConcurrentUpdateError } from './errors';
-import type { Resumption } from './ledger';
+import { ConcurrentUpdateError, InvalidCursorError } from './errors';
+import type { Resumption, ResumptionStatus } from './ledger';
 import type { Segment } from './lineage';
 import type { ReturnIntent } from './returns';
 
@@ -45,6 +45,14 @@ export interface ChatlineStore {
   listResumptions(): Promise<Resumption[]>;
 
   /**
+   * One page of the ledger, newest return first (by `createdAt`, which never changes, so a
+   * cursor stays valid while records change), filtered, with the true total of the filter.
+   */
+  pageResumptions(query: ResumptionQuery): Promise<ResumptionPage>;
+  /** Segments with this contact id, or with this customer id, in every instance. */
+  findSegments(by: { readonly contactId: string } | { readonly customerId: string }): Promise<Segment[]>;
+
+  /**
    * The Connect call budgets (core/budget.ts). `updateBudget` is the one atomic read-modify-write a
    * reservation needs: `change` gets the current record and returns the next one (or none, to
    * leave it) with a result; two concurrent updates never both build on the same record. SQLite
@@ -59,6 +67,68 @@ export interface ChatlineStore {
 export interface BudgetChange<R> {
   readonly next?: BudgetState;
   readonly result: R;
+}
+
+/** A filter over the ledger for the ops console and the CLI. Times are ISO-8601, compared as text. */
+export interface ResumptionQuery {
+  readonly statuses?: readonly ResumptionStatus[];
+  /** createdAt >= since */
+  readonly since?: string;
+  /** createdAt < until */
+  readonly until?: string;
+  /** Page size, 1-1000. */
+  readonly limit: number;
+  /** `next` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface ResumptionPage {
+  readonly items: Resumption[];
+  /** Records matching the filter, all pages together. */
+  readonly total: number;
+  /** Present when there are more: pass it as `cursor`. */
+  readonly next?: string;
+}
+
+/** The keyset of a page boundary: (createdAt, instanceId, contactId), newest first. */
+export interface ResumptionCursor {
+  readonly createdAt: string;
+  readonly instanceId: string;
+  readonly contactId: string;
+}
+
+export function encodeResumptionCursor(r: ResumptionCursor): string {
+  return Buffer.from(JSON.stringify([r.createdAt, r.instanceId, r.contactId]), 'utf8').toString('base64url');
+}
+
+/** Throws InvalidCursorError for anything encodeResumptionCursor did not produce. */
+export function decodeResumptionCursor(cursor: string): ResumptionCursor {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parts) && parts.length === 3 && parts.every((p) => typeof p === 'string')) {
+      const [createdAt, instanceId, contactId] = parts as [string, string, string];
+      return { createdAt, instanceId, contactId };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError(`not a page cursor: ${JSON.stringify(cursor.slice(0, 80))}`);
+}
+
+/** Newest first: createdAt, then instance, then contact, all descending. */
+export function compareResumptionsNewestFirst(a: ResumptionCursor, b: ResumptionCursor): number {
+  for (const k of ['createdAt', 'instanceId', 'contactId'] as const) {
+    if (a[k] !== b[k]) return a[k] < b[k] ? 1 : -1;
+  }
+  return 0;
+}
+
+/** Whether a record passes the filter part of a query (statuses and time range). */
+export function matchesResumptionQuery(r: Resumption, q: Omit<ResumptionQuery, 'limit' | 'cursor'>): boolean {
+  if (q.statuses && q.statuses.length > 0 && !q.statuses.includes(r.status)) return false;
+  if (q.since !== undefined && r.createdAt < q.since) return false;
+  if (q.until !== undefined && r.createdAt >= q.until) return false;
+  return true;
 }
 
 /**

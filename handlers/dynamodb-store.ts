@@ -19,7 +19,8 @@ import type { Resumption } from '../core/ledger';
 import type { Segment } from '../core/lineage';
 import { sessionIdOf } from '../core/lineage';
 import type { ReturnIntent } from '../core/returns';
-import type { BudgetChange, ChatlineStore, RejectedEvent, Versioned } from '../core/store';
+import type { BudgetChange, ChatlineStore, RejectedEvent, ResumptionPage, ResumptionQuery, Versioned } from '../core/store';
+import { compareResumptionsNewestFirst, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
 import type { StoreTableNames } from './dynamodb-schema';
 import { LINEAGE_INDEX } from './dynamodb-schema';
 
@@ -178,6 +179,38 @@ export class DynamoDbStore implements ChatlineStore {
     const items = await this.scanAll({ TableName: this.tables.ledger, ConsistentRead: true });
     const records = items.map((i) => i['value'] as Resumption);
     return records.sort((a, b) => compareKeys([a.instanceId, a.contactId], [b.instanceId, b.contactId]));
+  }
+
+  /**
+   * The ledger has no time index: a page is one consistent Scan of the ledger, filtered and
+   * sorted here (the total is exact). Fine for an operator's console over a ledger of tens of
+   * thousands; a createdAt GSI would be the next step beyond that.
+   */
+  async pageResumptions(q: ResumptionQuery): Promise<ResumptionPage> {
+    const matching = (await this.listResumptions()).filter((r) => matchesResumptionQuery(r, q)).sort(compareResumptionsNewestFirst);
+    const after = q.cursor === undefined ? undefined : decodeResumptionCursor(q.cursor);
+    const start = after ? matching.findIndex((r) => compareResumptionsNewestFirst(r, after) > 0) : 0;
+    const limit = Math.max(1, Math.min(1000, Math.floor(q.limit)));
+    const rest = start < 0 ? [] : matching.slice(start);
+    const items = rest.slice(0, limit);
+    const last = items.at(-1);
+    return { items, total: matching.length, ...(rest.length > limit && last ? { next: encodeResumptionCursor(last) } : {}) };
+  }
+
+  /**
+   * A search names no instance, and the lineage keys and indexes all start with one: a filtered
+   * consistent Scan of the lineage table (segments only).
+   */
+  async findSegments(by: { readonly contactId: string } | { readonly customerId: string }): Promise<Segment[]> {
+    const byContact = 'contactId' in by;
+    const items = await this.scanAll({
+      TableName: this.tables.lineage,
+      FilterExpression: byContact ? 'sk = :sk AND contactId = :v' : 'sk = :sk AND #value.customerId = :v',
+      ...(byContact ? {} : { ExpressionAttributeNames: { '#value': 'value' } }),
+      ExpressionAttributeValues: { ':sk': SEGMENT, ':v': byContact ? by.contactId : by.customerId },
+      ConsistentRead: true,
+    });
+    return items.map((i) => i['value'] as Segment).sort((a, b) => compareKeys([a.instanceId, a.contactId], [b.instanceId, b.contactId]));
   }
 
   async getBudget(budgetKey: string): Promise<BudgetState | undefined> {

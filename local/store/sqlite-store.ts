@@ -15,7 +15,8 @@ import type { Resumption } from '../../core/ledger';
 import type { Segment } from '../../core/lineage';
 import { sessionIdOf } from '../../core/lineage';
 import type { ReturnIntent } from '../../core/returns';
-import type { BudgetChange, ChatlineStore, RejectedEvent, Versioned } from '../../core/store';
+import type { BudgetChange, ChatlineStore, RejectedEvent, ResumptionPage, ResumptionQuery, Versioned } from '../../core/store';
+import { decodeResumptionCursor, encodeResumptionCursor } from '../../core/store';
 import { WriteBatch } from './write-batch';
 
 const SCHEMA = `
@@ -39,6 +40,19 @@ CREATE TABLE IF NOT EXISTS resumptions (
   body TEXT NOT NULL, PRIMARY KEY (instance_id, contact_id));
 `;
 
+/**
+ * Added for the ops console's lists (a file written before has the tables without them): the
+ * ledger's createdAt as a column, indexes for newest-first pages (all, and per status), and the
+ * segments by contact or customer id alone (a search names no instance).
+ */
+const QUERY_INDEXES = `
+UPDATE resumptions SET created_at = json_extract(body, '$.createdAt') WHERE created_at IS NULL;
+CREATE INDEX IF NOT EXISTS resumptions_by_created ON resumptions (created_at, instance_id, contact_id);
+CREATE INDEX IF NOT EXISTS resumptions_by_status_created ON resumptions (status, created_at, instance_id, contact_id);
+CREATE INDEX IF NOT EXISTS segments_by_contact ON segments (contact_id);
+CREATE INDEX IF NOT EXISTS segments_by_customer_any ON segments (customer_id);
+`;
+
 type Row = { version: number; body: string };
 
 export class SqliteStore implements ChatlineStore {
@@ -54,6 +68,9 @@ export class SqliteStore implements ChatlineStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare('PRAGMA table_info(resumptions)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'created_at')) this.db.exec('ALTER TABLE resumptions ADD COLUMN created_at TEXT');
+    this.db.exec(QUERY_INDEXES);
     this.batch = new WriteBatch(this.db);
   }
 
@@ -150,11 +167,50 @@ export class SqliteStore implements ChatlineStore {
   }
 
   async putResumption(resumption: Resumption, expectedVersion: number): Promise<void> {
-    this.put('resumptions', resumption, expectedVersion, { status: resumption.status });
+    this.put('resumptions', resumption, expectedVersion, { status: resumption.status, created_at: resumption.createdAt });
   }
 
   async listResumptions(): Promise<Resumption[]> {
     return this.list<Resumption>('SELECT body FROM resumptions ORDER BY instance_id, contact_id');
+  }
+
+  async pageResumptions(q: ResumptionQuery): Promise<ResumptionPage> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.statuses && q.statuses.length > 0) {
+      where.push(`status IN (${q.statuses.map(() => '?').join(', ')})`);
+      params.push(...q.statuses);
+    }
+    if (q.since !== undefined) {
+      where.push('created_at >= ?');
+      params.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push('created_at < ?');
+      params.push(q.until);
+    }
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM resumptions ${filter}`).get(...params) as { n: number }).n;
+    const page = [...where];
+    const pageParams = [...params];
+    if (q.cursor !== undefined) {
+      const c = decodeResumptionCursor(q.cursor);
+      page.push('(created_at, instance_id, contact_id) < (?, ?, ?)');
+      pageParams.push(c.createdAt, c.instanceId, c.contactId);
+    }
+    const limit = Math.max(1, Math.min(1000, Math.floor(q.limit)));
+    const rows = this.stmt(
+      `SELECT body FROM resumptions ${page.length > 0 ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY created_at DESC, instance_id DESC, contact_id DESC LIMIT ?`,
+    ).all(...pageParams, limit + 1) as { body: string }[];
+    const items = rows.slice(0, limit).map((r) => JSON.parse(r.body) as Resumption);
+    const last = items.at(-1);
+    return { items, total, ...(rows.length > limit && last ? { next: encodeResumptionCursor(last) } : {}) };
+  }
+
+  async findSegments(by: { readonly contactId: string } | { readonly customerId: string }): Promise<Segment[]> {
+    return 'contactId' in by
+      ? this.list<Segment>('SELECT body FROM segments WHERE contact_id = ? ORDER BY instance_id', by.contactId)
+      : this.list<Segment>('SELECT body FROM segments WHERE customer_id = ? ORDER BY instance_id, contact_id', by.customerId);
   }
 
   async getBudget(key: string): Promise<BudgetState | undefined> {

@@ -9,6 +9,7 @@ import { applyOutcome } from '../../core/ledger';
 import type { Segment } from '../../core/lineage';
 import type { ChatlineStore } from '../../core/store';
 import { updateVersioned } from '../../core/store';
+import { describeStoreQueryContract } from './store-query-contract';
 
 const seg = (contactId: string, extra: Partial<Segment> = {}): Segment => ({
   instanceId: 'inst-1',
@@ -36,6 +37,8 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       ({ store, close } = await open());
     });
     afterEach(async () => close());
+
+    describeStoreQueryContract(() => store);
 
     it('marks an event key processed once', async () => {
       expect(await store.markProcessed('k1', '2026-01-01T00:00:00.000Z')).toBe(true);

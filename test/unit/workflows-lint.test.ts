@@ -81,6 +81,7 @@ describe('Workflows', () => {
       'ConcurrentUpdateError',
       'ConnectThrottledError',
       'InvalidConfigError',
+      'InvalidCursorError',
       'InvalidEventError',
       'InvalidTransitionError',
       'PastSessionNotReadyError',
