@@ -1,7 +1,7 @@
 /**
  * chatline — the command line.
  *   chatline demo [--json]                 play the seed story on a throwaway local stack
- *   chatline replay <events.jsonl> [--db PATH] [--json]
+ *   chatline replay <events.jsonl> [--db PATH] [--grace S] [--connect-quota] [--json]
  *   chatline dev [--port N] [--db PATH]    the local stack + the seed story, kept running (npm start)
  *   chatline sim [...]                     the Connect simulator on its own
  * Shared by every command: exit codes (./exit-codes.ts), stopping on SIGINT/SIGTERM
@@ -10,7 +10,7 @@
  */
 import './quiet-warnings';
 import { Command } from 'commander';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DbPathError, StartupError } from '../local/startup-errors';
@@ -19,14 +19,18 @@ import type { LocalStackOptions } from '../local/stack';
 import { runDemo } from './demo';
 import type { DemoResult } from './demo';
 import { progress, table } from './output';
-import { replayLines } from './replay';
-import { parseSeconds } from '../core/config';
+import { replayStream } from './replay';
+import { fileLines } from './replay-lines';
+import { progressBar } from './replay-progress';
+import { formatReport, replayIsAsExpected } from './replay-report';
+import type { BudgetConfig, BudgetLimits } from '../core/budget';
+import type { BudgetSettings } from '../core/config';
+import { budgetConfigOf, budgetSettingsFromEnv, parseSeconds } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import type { SimulatorConfig } from '../simulator';
 import { InvalidArgumentError } from 'commander';
 import { simulatorCommand, startSimulator } from '../simulator/main';
 import type { SimulatorCliOptions } from '../simulator/main';
-import type { ReplayReport } from './replay';
 import { EXIT } from './exit-codes';
 import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator } from './pairing';
 import type { PairedSimulator } from './pairing';
@@ -61,6 +65,45 @@ const wholeNumber = (value: string): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`must be a whole number >= 0; got "${value}"`);
   return n;
 };
+const onOff = (value: string): boolean => {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError(`must be on or off; got "${value}"`);
+  return value === 'on';
+};
+
+const share = (value: string): number => {
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`must be a share >= 0 and < 1; got "${value}"`);
+  return n;
+};
+
+const quota = (flag: string) => (value: string): BudgetLimits => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+)\s*$/.exec(value);
+  if (!m || !(Number(m[1]) > 0) || !(Number(m[2]) >= 1)) throw new InvalidArgumentError(`${flag} must be <rate>:<burst>, e.g. 5:8; got "${value}"`);
+  return { ratePerSecond: Number(m[1]), burst: Number(m[2]) };
+};
+
+interface DevOptions {
+  port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number;
+  withSim?: boolean; simArgs?: string; budget?: boolean; associationQuota?: BudgetLimits; describeQuota?: BudgetLimits; headroom?: number; maxWait?: number;
+}
+
+/**
+ * The budget for `chatline dev`: the environment's settings, the flags over them. On a simulator at
+ * --speed F its token buckets refill F times as fast in real time, so the budget's rates follow.
+ */
+function devBudget(opts: DevOptions, speed: number): BudgetConfig {
+  const flags: BudgetSettings = {
+    ...(opts.budget !== undefined ? { enabled: opts.budget } : {}),
+    ...(opts.associationQuota ? { associationQuota: opts.associationQuota } : {}),
+    ...(opts.describeQuota ? { describeQuota: opts.describeQuota } : {}),
+    ...(opts.headroom !== undefined ? { headroom: opts.headroom } : {}),
+    ...(opts.maxWait !== undefined ? { maxWaitSeconds: opts.maxWait } : {}),
+  };
+  const budget = budgetConfigOf({ ...budgetSettingsFromEnv(process.env), ...flags });
+  const scale = (l: BudgetLimits): BudgetLimits => ({ ratePerSecond: l.ratePerSecond * speed, burst: l.burst });
+  return { ...budget, association: scale(budget.association), describe: scale(budget.describe), maxWaitSeconds: budget.maxWaitSeconds / speed };
+}
+
 const factor = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a number > 0; got "${value}"`);
@@ -107,22 +150,6 @@ function printDemo(result: DemoResult, json: boolean): void {
   );
 }
 
-function printReplay(report: ReplayReport, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return;
-  }
-  const e = report.events;
-  process.stdout.write(`events: ${e.received} received, ${e.accepted} accepted, ${e.duplicates} duplicates, ${e.rejected.length} rejected\n`);
-  if (e.rejected.length > 0) process.stdout.write(`${table(['line', 'rejected because'], e.rejected.map((r) => [r.line, r.reason]))}\n`);
-  process.stdout.write(
-    `${table(['session', 'customer', 'segments (kind)', 'continued from'], report.sessions.map((s) => [s.initialContactId, s.customerId, s.segments.map((g) => `${g.contactId} (${g.kind})`).join(' → '), s.continuedFrom]))}\n`,
-  );
-  process.stdout.write(
-    `${table(['contact', 'status', 'rehydration', 'source', 'continued from', 'attempts', 'reason'], report.resumptions.map((r) => [r.contactId, r.status, r.rehydrationType, r.sourceContactId, r.continuedFromContactId, r.attempts, r.reason]))}\n`,
-  );
-}
-
 const program = new Command()
   .name('chatline')
   .description('Resume Amazon Connect chats exactly once, with their lineage. Local stack, demo and replay.')
@@ -162,15 +189,19 @@ program
 
 program
   .command('replay')
-  .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows')
-  .argument('<events.jsonl>', 'the recorded events')
+  .description('feed recorded EventBridge envelopes (one JSON per line) through the bus and the workflows, and report every line and every return')
+  .argument('<events.jsonl>', 'the recorded events (streamed: any size)')
   .option('--db <path>', 'SQLite file (default: a fresh temporary file)')
   .option('--grace <seconds>', 'late-event grace before a return is planned', seconds('--grace'), 1)
-  .option('--json', 'print JSON for machines')
-  .action(async (file: string, opts: { db?: string; grace: number; json?: boolean }) => {
-    let text: string;
+  .option('--connect-quota', "replay under Connect's API quotas (the simulator throttles as Connect does; default: unthrottled)")
+  .option('--json', 'print JSON for machines (no progress bar)')
+  .action(async (file: string, opts: { db?: string; grace: number; connectQuota?: boolean; json?: boolean }) => {
+    let totalBytes: number;
     try {
-      text = readFileSync(file, 'utf8');
+      const stat = statSync(file);
+      if (!stat.isFile()) throw new Error('not a file');
+      accessSync(file, constants.R_OK);
+      totalBytes = stat.size;
     } catch (err) {
       process.stderr.write(`chatline replay: cannot read ${file}: ${(err as Error).message}\n`);
       process.exitCode = EXIT.usage;
@@ -182,18 +213,21 @@ program
       dbPath: db.path,
       lockOwner: 'chatline replay',
       planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: opts.grace },
-      simulator: { transcriptReadySeconds: 0 },
+      simulator: { transcriptReadySeconds: 0, throttling: opts.connectQuota === true },
+      keepMirroredEvents: false,
     });
     const unregister = shutdown.onStop(async () => {
       await stack.close();
       db.dispose();
     });
+    const bar = progressBar(!opts.json && process.stderr.isTTY ? process.stderr : undefined);
     try {
-      const say = progress(!opts.json && process.stderr.isTTY);
-      const report = await replayLines(stack, text, (done, total) => say(`replayed ${done}/${total}`), shutdown.signal);
-      printReplay(report, Boolean(opts.json));
-      process.exitCode = report.events.rejected.length > 0 ? EXIT.notAsExpected : EXIT.ok;
+      const report = await replayStream(stack, fileLines(file), { totalBytes, progress: (p) => bar.update(p), signal: shutdown.signal });
+      bar.done();
+      process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      process.exitCode = replayIsAsExpected(report) ? EXIT.ok : EXIT.notAsExpected;
     } finally {
+      bar.done();
       unregister();
       await stack.close();
       db.dispose();
@@ -223,7 +257,12 @@ program
   .option('--seed <n>', 'seed of the built-in simulator (default: new each start, so ids never repeat in a kept --db)', wholeNumber)
   .option('--with-sim', 'pair with a Connect simulator started here, on its own port: the workflows call it, its events come here, the story plays on it')
   .option('--sim-args <options>', 'chatline sim\'s options for --with-sim, in one string (implies --with-sim), e.g. "--traffic 50 --speed 60"')
-  .action(async (opts: { port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number; withSim?: boolean; simArgs?: string }) => {
+  .option('--budget <on|off>', 'pace Connect calls with the shared call budget (off: retry with jitter only) [env CONNECT_BUDGET]', onOff)
+  .option('--association-quota <rate:burst>', 'the account\'s CreatePersistentContactAssociation quota (default 5:8, documented) [env ASSOCIATION_QUOTA_RATE/_BURST]', quota('--association-quota'))
+  .option('--describe-quota <rate:burst>', 'the account\'s DescribeContact quota (default 10:15, documented) [env DESCRIBE_QUOTA_RATE/_BURST]', quota('--describe-quota'))
+  .option('--headroom <share>', 'share of each quota left to other callers, 0 to <1 (default 0.2) [env BUDGET_HEADROOM]', share)
+  .option('--max-wait <seconds>', 'a return waiting longer than this for its turn is SKIPPED (default 900) [env BUDGET_MAX_WAIT_SECONDS]', seconds('--max-wait'))
+  .action(async (opts: DevOptions) => {
     // Runs until stopped: a stop is its normal end.
     shutdown.arm({ exitCode: () => EXIT.ok });
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -262,6 +301,7 @@ program
         gapFillAfterSeconds: DEFAULT_PLANNER_CONFIG.gapFillAfterSeconds / speed,
       },
       retryTimeScale: opts.retryTimeScale / speed,
+      budget: devBudget(opts, speed),
       simulator: { ...DEMO_TIMING.simulator, seed: opts.seed ?? freshSeed() },
       ...(connectEndpoint ? { connectEndpoint } : {}),
     }).catch(async (err: unknown) => {

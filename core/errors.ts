@@ -43,5 +43,15 @@ export class InvalidConfigError extends ChatlineError {
   readonly retryable = false;
 }
 
+/**
+ * CreatePersistentContactAssociation was still throttled after the configured throttled rounds.
+ * Not caught: the execution fails at ReportThrottle with the ledger still PLANNED, so a redrive
+ * continues there and takes a new turn with the same stored ClientToken.
+ */
+export class ConnectThrottledError extends ChatlineError {
+  override readonly name = 'ConnectThrottledError';
+  readonly retryable = false;
+}
+
 /** The ASL error names the workflows retry on; kept beside the classes so they cannot drift. */
 export const RETRYABLE_ERROR_NAMES = ['PastSessionNotReadyError', 'ConcurrentUpdateError'] as const;

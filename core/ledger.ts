@@ -22,6 +22,8 @@ export interface Resumption {
   readonly continuedFromContactId?: string;
   /** CreatePersistentContactAssociation calls made for this contact (counted by the runtime). */
   readonly attempts: number;
+  /** Throttles that outlasted the Associate state's own retry; each got a new budget slot. */
+  readonly throttleRounds?: number;
   readonly reason?: string;
   /**
    * Set when the outcome event ("Chat Resumption Succeeded | Failed | Skipped") could not be

@@ -3,6 +3,7 @@
  * test suite. Every write is conditional on a version, the local equivalent of a DynamoDB
  * conditional put: a lost race throws ConcurrentUpdateError and the caller re-reads.
  */
+import type { BudgetState } from './budget';
 import { ConcurrentUpdateError } from './errors';
 import type { Resumption } from './ledger';
 import type { Segment } from './lineage';
@@ -42,6 +43,22 @@ export interface ChatlineStore {
   getResumption(instanceId: string, contactId: string): Promise<Versioned<Resumption> | undefined>;
   putResumption(resumption: Resumption, expectedVersion: number): Promise<void>;
   listResumptions(): Promise<Resumption[]>;
+
+  /**
+   * The Connect call budgets (core/budget.ts). `updateBudget` is the one atomic read-modify-write a
+   * reservation needs: `change` gets the current record and returns the next one (or none, to
+   * leave it) with a result; two concurrent updates never both build on the same record. SQLite
+   * runs it in one transaction; DynamoDB as one conditional write on the previous version, retried
+   * from a fresh read when another writer won, so `change` may run more than once.
+   */
+  getBudget(key: string): Promise<BudgetState | undefined>;
+  updateBudget<R>(key: string, change: (current: BudgetState | undefined) => BudgetChange<R>): Promise<R>;
+  listBudgets(): Promise<BudgetState[]>;
+}
+
+export interface BudgetChange<R> {
+  readonly next?: BudgetState;
+  readonly result: R;
 }
 
 /**

@@ -3,13 +3,15 @@
  * engine) are thin adapters over these; nothing here knows about AWS, files or HTTP.
  */
 import { RESUMPTION_DETAIL_TYPES } from './constants';
-import { InvalidEventError } from './errors';
+import { ConnectThrottledError, InvalidEventError } from './errors';
 import { dedupKey, resumeExecutionName } from './identifiers';
 import type { Outcome, Resumption } from './ledger';
 import { applyOutcome } from './ledger';
 import type { Segment } from './lineage';
-import { compact, mergeSegments, segmentFromDescribedContact, segmentFromEvent, sessionIdOf } from './lineage';
-import type { PlanDecision, PlannerConfig } from './planner';
+import { compact, isEnded, mergeSegments, segmentFromDescribedContact, segmentFromEvent, sessionIdOf } from './lineage';
+import type { BudgetConfig } from './budget';
+import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG, recordThrottle, reserveSlots, UNBUDGETED_THROTTLE_ROUNDS } from './budget';
+import type { PlannerConfig, ResumptionPlan } from './planner';
 import { planResumption } from './planner';
 import type { ReturnIntent } from './returns';
 import { detectsReturn, mergeIntents } from './returns';
@@ -104,34 +106,127 @@ function upsertIntent(store: ChatlineStore, intent: ReturnIntent): Promise<Retur
   return upsertJoined(() => store.getIntent(intent.instanceId, intent.contactId), (v, n) => store.putIntent(v, n), mergeIntents, intent);
 }
 
-export type PlanStepResult = ResumeTarget & {
-  readonly plan: PlanDecision | { readonly action: 'done'; readonly status: Resumption['status'] };
-};
+export interface PlanStepInput extends ResumeTarget {
+  /** Set by ReportThrottle: the association was throttled although it kept to the budget. */
+  readonly throttled?: boolean;
+}
+
+/** What resume-chat does next. `associate` and `describe` carry the slots their calls wait for. */
+export type StepPlan =
+  | { readonly action: 'associate'; readonly plan: ResumptionPlan; readonly slotAt: string }
+  | { readonly action: 'wait'; readonly notBefore: string }
+  | { readonly action: 'describe'; readonly contactIds: readonly string[]; readonly items: readonly { readonly contactId: string; readonly slotAt: string }[] }
+  | { readonly action: 'skip'; readonly reason: string }
+  | { readonly action: 'done'; readonly status: Resumption['status'] };
+
+export type PlanStepResult = ResumeTarget & { readonly plan: StepPlan };
+
+export interface PlanStepDeps extends Deps {
+  readonly config: PlannerConfig;
+  /** @default DEFAULT_BUDGET_CONFIG */
+  readonly budget?: BudgetConfig;
+  /** For the retry-only jitter when the budget is off. @default Math.random */
+  readonly random?: () => number;
+}
 
 /**
  * PlanResumption: reuse the stored plan if there is one; otherwise plan and store it once, with
  * a conditional write, so every retry and every duplicate execution sends the same ClientToken.
+ * A plan ready to go then takes its turn: a slot reserved from the shared Connect call budget.
  */
-export async function planStep(deps: Deps & { config: PlannerConfig }, target: ResumeTarget): Promise<PlanStepResult> {
+export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promise<PlanStepResult> {
   const { store } = deps;
+  const target = { instanceId: input.instanceId, contactId: input.contactId };
   const existing = await store.getResumption(target.instanceId, target.contactId);
-  if (existing) return { ...target, plan: fromLedger(existing.value) };
+  if (existing) {
+    const r = existing.value;
+    if (r.status !== 'PLANNED' || !r.plan) return { ...target, plan: { action: 'done', status: r.status } };
+    return { ...target, plan: await takeTurn(deps, target, r.plan, input.throttled === true) };
+  }
   const intent = (await store.getIntent(target.instanceId, target.contactId))?.value;
   if (!intent) return { ...target, plan: { action: 'skip', reason: `no return was recorded for contact ${target.contactId}` } };
   const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
   const candidates = await candidatesFor(store, intent);
   const decision = planResumption(compact({ intent, newContact, candidates, now: deps.now(), config: deps.config }));
+  if (decision.action === 'describe') return { ...target, plan: await describeTurns(deps, decision.contactIds) };
   if (decision.action !== 'associate') return { ...target, plan: decision };
   const stored = await updateVersioned(
     () => store.getResumption(target.instanceId, target.contactId),
     (value, version) => store.putResumption(value, version),
     (current) => (current ? undefined : applyOutcome(target, undefined, { status: 'PLANNED', plan: decision.plan, via: intent.via }, deps.now())),
   );
-  return { ...target, plan: stored ? fromLedger(stored) : decision };
+  if (stored && (stored.status !== 'PLANNED' || !stored.plan)) return { ...target, plan: { action: 'done', status: stored.status } };
+  return { ...target, plan: await takeTurn(deps, target, stored?.plan ?? decision.plan, false) };
 }
 
-function fromLedger(r: Resumption): PlanStepResult['plan'] {
-  return r.status === 'PLANNED' && r.plan ? { action: 'associate', plan: r.plan } : { action: 'done', status: r.status };
+/**
+ * The association's turn: skipped without a call when the new chat has already ended (the lineage
+ * has its DISCONNECTED) or when its slot is further away than the wait limit; after a throttle,
+ * the budget slows down (AIMD) and the call gets a new slot, up to maxThrottleRounds times, then
+ * ConnectThrottledError fails the execution here (redrivable).
+ * With the budget off the slot is now, or a full-jitter backoff after a throttle (retry only).
+ */
+async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: ResumptionPlan, throttled: boolean): Promise<StepPlan> {
+  const { store } = deps;
+  const budget = deps.budget ?? DEFAULT_BUDGET_CONFIG;
+  const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
+  if (newContact && isEnded(newContact)) {
+    return { action: 'skip', reason: `new chat ${target.contactId} ended (DISCONNECTED at ${newContact.disconnectedAt}) before its turn to be associated` };
+  }
+  let rounds = 0;
+  if (throttled) {
+    const record = await updateVersioned(
+      () => store.getResumption(target.instanceId, target.contactId),
+      (value, version) => store.putResumption(value, version),
+      (current) => (current ? { ...current, throttleRounds: (current.throttleRounds ?? 0) + 1, updatedAt: deps.now().toISOString() } : undefined),
+    );
+    rounds = record?.throttleRounds ?? 1;
+    const max = budget.enabled ? budget.maxThrottleRounds : UNBUDGETED_THROTTLE_ROUNDS;
+    if (rounds > max) {
+      // Start the count again, so that a redrive of this execution gets its rounds anew.
+      await updateVersioned(
+        () => store.getResumption(target.instanceId, target.contactId),
+        (value, version) => store.putResumption(value, version),
+        (current) => (current ? { ...current, throttleRounds: 0, updatedAt: deps.now().toISOString() } : undefined),
+      );
+      throw new ConnectThrottledError(
+        `CreatePersistentContactAssociation for ${target.contactId} was still throttled after ${max} throttled rounds${budget.enabled ? ' at the budget’s pace' : ' of retries (budget off)'}: another caller may be using the quota; redrive the execution to try again with the same ClientToken`,
+      );
+    }
+  }
+  const nowMs = deps.now().getTime();
+  if (!budget.enabled) {
+    const backoffMs = throttled ? (deps.random ?? Math.random)() * Math.min(30, 2 ** (rounds + 1)) * 1000 : 0;
+    return { action: 'associate', plan, slotAt: new Date(nowMs + backoffMs).toISOString() };
+  }
+  const key = BUDGET_KEYS.association;
+  const limits = budget.association;
+  type Turn = { readonly slotAt: number } | { readonly overAt: number };
+  const turn = await store.updateBudget<Turn>(key, (current) => {
+    const base = throttled ? recordThrottle(current, key, limits, nowMs) : current;
+    const r = reserveSlots(base, key, limits, nowMs, 1, budget.maxWaitSeconds * 1000);
+    return r.granted ? { next: r.state, result: { slotAt: r.slots[0] as number } } : { ...(throttled ? { next: base } : {}), result: { overAt: r.slotAt } };
+  });
+  if ('overAt' in turn) {
+    const waitS = Math.ceil((turn.overAt - nowMs) / 1000);
+    return { action: 'skip', reason: `would wait ${waitS} s for its turn in the CreatePersistentContactAssociation budget (${limits.ratePerSecond}/s), over the limit of ${budget.maxWaitSeconds} s` };
+  }
+  return { action: 'associate', plan, slotAt: new Date(turn.slotAt).toISOString() };
+}
+
+/** Gap fill's DescribeContact calls, each with its slot in the DescribeContact budget (its own). */
+async function describeTurns(deps: PlanStepDeps, contactIds: readonly string[]): Promise<StepPlan> {
+  const budget = deps.budget ?? DEFAULT_BUDGET_CONFIG;
+  const nowMs = deps.now().getTime();
+  let slots: readonly number[] = contactIds.map(() => nowMs);
+  if (budget.enabled && contactIds.length > 0) {
+    const key = BUDGET_KEYS.describe;
+    slots = await deps.store.updateBudget(key, (current) => {
+      const r = reserveSlots(current, key, budget.describe, nowMs, contactIds.length);
+      return r.granted ? { next: r.state, result: r.slots } : { result: contactIds.map(() => nowMs) };
+    });
+  }
+  return { action: 'describe', contactIds, items: contactIds.map((contactId, i) => ({ contactId, slotAt: new Date(slots[i] ?? nowMs).toISOString() })) };
 }
 
 async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promise<Segment[]> {

@@ -7,6 +7,8 @@
  * - lineage: one item per segment (sk SEGMENT) and per return intent (sk INTENT), keyed by
  *   `<instanceId>#<contactId>`; two sparse GSIs answer the session and customer lookups.
  * - ledger: one item per resumption, keyed by `<instanceId>#<contactId>`.
+ * - budget: one item per Connect call budget (core/budget.ts), keyed by the API name; every
+ *   reservation is one conditional PutItem on the previous version.
  * - events: processed-event keys (dedup, expire by TTL) and rejected events (one partition,
  *   sorted by arrival, also expiring by TTL).
  */
@@ -31,6 +33,7 @@ export const STORE_TABLES = {
     ],
   },
   ledger: { partitionKey: 'pk', indexes: [] },
+  budget: { partitionKey: 'pk', indexes: [] },
   events: { partitionKey: 'pk', sortKey: 'sk', indexes: [], ttlAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableSchema>;
 
@@ -40,6 +43,7 @@ export type StoreTable = keyof typeof STORE_TABLES;
 export const TABLE_NAME_ENV = {
   lineage: 'LINEAGE_TABLE_NAME',
   ledger: 'LEDGER_TABLE_NAME',
+  budget: 'BUDGET_TABLE_NAME',
   events: 'EVENTS_TABLE_NAME',
 } as const satisfies Record<StoreTable, string>;
 

@@ -13,12 +13,13 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { NativeAttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { BudgetState } from '../core/budget';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Resumption } from '../core/ledger';
 import type { Segment } from '../core/lineage';
 import { sessionIdOf } from '../core/lineage';
 import type { ReturnIntent } from '../core/returns';
-import type { ChatlineStore, RejectedEvent, Versioned } from '../core/store';
+import type { BudgetChange, ChatlineStore, RejectedEvent, Versioned } from '../core/store';
 import type { StoreTableNames } from './dynamodb-schema';
 import { LINEAGE_INDEX } from './dynamodb-schema';
 
@@ -30,6 +31,11 @@ export interface DynamoDbStoreOptions {
   /** How long a rejected event is kept. @default 90 days */
   readonly rejectedEventTtlSeconds?: number;
   readonly now?: () => Date;
+  /**
+   * How often a budget update is tried when other writers keep winning the conditional write.
+   * @default 60 (with a jittered pause between tries: a burst of returns reserves at once)
+   */
+  readonly budgetUpdateAttempts?: number;
 }
 
 type Item = Record<string, NativeAttributeValue>;
@@ -48,6 +54,7 @@ export class DynamoDbStore implements ChatlineStore {
   private readonly rejectedTtl: number;
   private readonly now: () => Date;
   private sequence = 0;
+  private readonly budgetUpdateAttempts: number;
 
   constructor(options: DynamoDbStoreOptions) {
     this.doc = DynamoDBDocumentClient.from(options.client, {
@@ -57,6 +64,7 @@ export class DynamoDbStore implements ChatlineStore {
     this.processedTtl = options.processedEventTtlSeconds ?? 7 * DAY;
     this.rejectedTtl = options.rejectedEventTtlSeconds ?? 90 * DAY;
     this.now = options.now ?? (() => new Date());
+    this.budgetUpdateAttempts = options.budgetUpdateAttempts ?? 60;
   }
 
   async markProcessed(eventKey: string, at: string): Promise<boolean> {
@@ -170,6 +178,35 @@ export class DynamoDbStore implements ChatlineStore {
     const items = await this.scanAll({ TableName: this.tables.ledger, ConsistentRead: true });
     const records = items.map((i) => i['value'] as Resumption);
     return records.sort((a, b) => compareKeys([a.instanceId, a.contactId], [b.instanceId, b.contactId]));
+  }
+
+  async getBudget(budgetKey: string): Promise<BudgetState | undefined> {
+    return (await this.get<BudgetState>(this.tables.budget, { pk: budgetKey }))?.value;
+  }
+
+  /**
+   * Optimistic read-modify-write: one conditional PutItem on the version read. A lost race reads
+   * again after a short random pause (full jitter, growing with the attempt), so a burst of
+   * reservations on the one budget item spreads out instead of retrying in lockstep.
+   */
+  async updateBudget<R>(budgetKey: string, change: (current: BudgetState | undefined) => BudgetChange<R>): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get<BudgetState>(this.tables.budget, { pk: budgetKey });
+      const { next, result } = change(current?.value);
+      if (!next) return result;
+      try {
+        await this.put(this.tables.budget, { pk: budgetKey }, next, current?.version ?? 0, {});
+        return result;
+      } catch (err) {
+        if (!(err instanceof ConcurrentUpdateError) || attempt >= this.budgetUpdateAttempts) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
+      }
+    }
+  }
+
+  async listBudgets(): Promise<BudgetState[]> {
+    const items = await this.scanAll({ TableName: this.tables.budget, ConsistentRead: true });
+    return items.map((i) => i['value'] as BudgetState).sort((a, b) => compareKeys([a.key], [b.key]));
   }
 
   private async get<T>(table: string, itemKey: Item): Promise<Versioned<T> | undefined> {

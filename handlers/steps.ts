@@ -3,29 +3,32 @@
  * (handlers/lambda/*.ts) and the local engine both build them from here, so the code a workflow
  * runs is the same on AWS and on a laptop.
  */
+import type { BudgetConfig } from '../core/budget';
 import type { PlannerConfig } from '../core/planner';
 import type { ChatlineStore } from '../core/store';
-import type { DescribedContactsInput, OutcomeInput, OutcomeResult, PlanStepResult, RecordResult, ResumeTarget } from '../core/use-cases';
+import type { DescribedContactsInput, OutcomeInput, OutcomeResult, PlanStepInput, PlanStepResult, RecordResult } from '../core/use-cases';
 import { planStep, recordContactEvent, recordDescribedContacts, recordOutcome } from '../core/use-cases';
 
 export interface StepDeps {
   readonly store: ChatlineStore;
   readonly config: PlannerConfig;
+  /** The shared Connect call budget. @default DEFAULT_BUDGET_CONFIG (the documented quotas minus 20%) */
+  readonly budget?: BudgetConfig;
   readonly now?: () => Date;
 }
 
 export interface Steps {
   recordContactEvent(event: unknown): Promise<RecordResult>;
-  planResumption(input: ResumeTarget): Promise<PlanStepResult>;
+  planResumption(input: PlanStepInput): Promise<PlanStepResult>;
   recordOutcome(input: OutcomeInput): Promise<OutcomeResult>;
   recordDescribedContacts(input: DescribedContactsInput): Promise<{ readonly recorded: number }>;
 }
 
-export function createSteps({ store, config, now = () => new Date() }: StepDeps): Steps {
+export function createSteps({ store, config, budget, now = () => new Date() }: StepDeps): Steps {
   const deps = { store, now };
   return {
     recordContactEvent: (event) => recordContactEvent(deps, event),
-    planResumption: (input) => planStep({ ...deps, config }, input),
+    planResumption: (input) => planStep({ ...deps, config, ...(budget ? { budget } : {}) }, input),
     recordOutcome: (input) => recordOutcome(deps, input),
     recordDescribedContacts: (input) => recordDescribedContacts(deps, input),
   };

@@ -34,6 +34,8 @@ import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, DEFAULT_RETURN_EVENT_SOU
 import type { RehydrationPolicy } from '../core/schemas';
 import { REHYDRATION_POLICIES } from '../core/schemas';
 import type { StoreTable, TableSchema } from '../handlers/dynamodb-schema';
+import { DEFAULT_BUDGET_CONFIG, DEFAULT_HEADROOM, DOCUMENTED_QUOTAS } from '../core/budget';
+import { BUDGET_ENV, budgetConfigFromEnv } from '../core/config';
 import { STORE_TABLES, TABLE_NAME_ENV } from '../handlers/dynamodb-schema';
 import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME } from '../handlers/lambda/metric-names';
 import { STEP_FUNCTION_NAMES } from '../handlers/steps';
@@ -89,6 +91,50 @@ export interface ChatlineOrchestratorProps {
   readonly metricsNamespace?: string;
   /** Create the ops dashboard. @default true */
   readonly createDashboard?: boolean;
+  /**
+   * The Connect call budget every resume-chat execution shares (core/budget.ts). @default - on,
+   * at the documented quotas (CreatePersistentContactAssociation 5/s burst 8, DescribeContact
+   * 10/s burst 15: Admin Guide, "Amazon Connect service quotas") minus 20% headroom
+   */
+  readonly connectBudget?: ChatlineBudgetProps;
+}
+
+/** An API's quota in this account and Region (Service Quotas console): calls per second and burst. */
+export interface ChatlineQuota {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+}
+
+export interface ChatlineBudgetProps {
+  /** false: no pacing, throttles are only retried with jitter. @default true */
+  readonly enabled?: boolean;
+  /** @default { ratePerSecond: 5, burst: 8 } */
+  readonly associationQuota?: ChatlineQuota;
+  /** @default { ratePerSecond: 10, burst: 15 } */
+  readonly describeQuota?: ChatlineQuota;
+  /** Share of each quota left to the account's other callers (0 <= headroom < 1). @default 0.2 */
+  readonly headroom?: number;
+  /** A return that would wait longer than this for its turn is SKIPPED with that reason. @default Duration.minutes(15) */
+  readonly maxWait?: Duration;
+  /** Throttles outlasting a quick retry, each answered with a slower budget and a new slot, before FAILED. @default 5 */
+  readonly maxThrottleRounds?: number;
+}
+
+/** The budget settings as the Lambda environment carries them (every value explicit). */
+export function budgetEnvironment(props: ChatlineBudgetProps | undefined): Record<string, string> {
+  const p = props ?? {};
+  const a = p.associationQuota ?? DOCUMENTED_QUOTAS.association;
+  const d = p.describeQuota ?? DOCUMENTED_QUOTAS.describe;
+  return {
+    [BUDGET_ENV.enabled]: p.enabled === false ? 'off' : 'on',
+    [BUDGET_ENV.associationRate]: String(a.ratePerSecond),
+    [BUDGET_ENV.associationBurst]: String(a.burst),
+    [BUDGET_ENV.describeRate]: String(d.ratePerSecond),
+    [BUDGET_ENV.describeBurst]: String(d.burst),
+    [BUDGET_ENV.headroom]: String(p.headroom ?? DEFAULT_HEADROOM),
+    [BUDGET_ENV.maxWaitSeconds]: String(p.maxWait?.toSeconds() ?? DEFAULT_BUDGET_CONFIG.maxWaitSeconds),
+    [BUDGET_ENV.maxThrottleRounds]: String(p.maxThrottleRounds ?? DEFAULT_BUDGET_CONFIG.maxThrottleRounds),
+  };
 }
 
 export type StepKey = keyof typeof STEP_FUNCTION_NAMES;
@@ -121,6 +167,8 @@ export const STEP_TABLE_ACCESS: Record<StepKey, StepTableAccess> = {
   planResumption: {
     lineage: { actions: ['dynamodb:GetItem'], indexes: ['bySession', 'byCustomer'] },
     ledger: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+    // The budget reservation: read the record, one conditional put on the version read.
+    budget: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   },
   recordOutcome: {
     lineage: { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
@@ -155,6 +203,8 @@ export class ChatlineOrchestrator extends Construct {
   readonly ledgerTable: dynamodb.Table;
   /** Processed-event keys for dedup and rejected events, both expiring by TTL. */
   readonly eventsTable: dynamodb.Table;
+  /** The Connect call budgets every resume-chat execution reserves its calls from (one item per API). */
+  readonly budgetTable: dynamodb.Table;
   readonly recordContactEventFunction: lambda.Function;
   readonly planResumptionFunction: lambda.Function;
   readonly recordOutcomeFunction: lambda.Function;
@@ -189,16 +239,19 @@ export class ChatlineOrchestrator extends Construct {
     this.lineageTable = table('lineage', 'LineageTable');
     this.ledgerTable = table('ledger', 'LedgerTable');
     this.eventsTable = table('events', 'EventsTable');
+    this.budgetTable = table('budget', 'BudgetTable');
 
     // Lambda steps: own role, own log group, explicit table permissions.
     const environment: Record<string, string> = {
       [TABLE_NAME_ENV.lineage]: this.lineageTable.tableName,
       [TABLE_NAME_ENV.ledger]: this.ledgerTable.tableName,
       [TABLE_NAME_ENV.events]: this.eventsTable.tableName,
+      [TABLE_NAME_ENV.budget]: this.budgetTable.tableName,
       REHYDRATION_POLICY: props.rehydrationPolicy ?? 'auto',
       READINESS_DELAY_SECONDS: String((props.readinessDelay ?? Duration.seconds(60)).toSeconds()),
       LATE_EVENT_GRACE_SECONDS: String((props.lateEventGrace ?? Duration.seconds(5)).toSeconds()),
       GAP_FILL_AFTER_SECONDS: String((props.gapFillAfter ?? Duration.seconds(60)).toSeconds()),
+      ...budgetEnvironment(props.connectBudget),
       POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: namespace,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
@@ -209,7 +262,12 @@ export class ChatlineOrchestrator extends Construct {
     this.planResumptionFunction = fn('planResumption', 'PlanResumption');
     this.recordOutcomeFunction = fn('recordOutcome', 'RecordOutcome');
     this.recordDescribedContactsFunction = fn('recordDescribedContacts', 'RecordDescribedContacts');
-    const tables: Record<StoreTable, dynamodb.Table> = { lineage: this.lineageTable, ledger: this.ledgerTable, events: this.eventsTable };
+    const tables: Record<StoreTable, dynamodb.Table> = {
+      lineage: this.lineageTable,
+      ledger: this.ledgerTable,
+      events: this.eventsTable,
+      budget: this.budgetTable,
+    };
     const functions: Record<StepKey, lambda.Function> = {
       recordContactEvent: this.recordContactEventFunction,
       planResumption: this.planResumptionFunction,
@@ -371,6 +429,11 @@ function validateProps(scope: Construct, props: ChatlineOrchestratorProps): void
   if (delay !== undefined && delay < 30) errors.push('readinessDelay must be at least 30 seconds (transcripts appear 30-60 s after a chat ends)');
   const source = props.returnEventSource;
   if (source !== undefined && (source.length === 0 || source.startsWith('aws.'))) errors.push('returnEventSource must be non-empty and not an aws.* source');
+  try {
+    budgetConfigFromEnv(budgetEnvironment(props.connectBudget));
+  } catch (err) {
+    errors.push(`connectBudget: ${(err as Error).message}`);
+  }
   if (errors.length > 0) throw new Error(`Invalid ChatlineOrchestrator props:\n- ${errors.join('\n- ')}`);
 }
 

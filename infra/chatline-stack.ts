@@ -21,6 +21,7 @@ export class ChatlineStack extends Stack {
     new CfnOutput(this, 'LineageTableName', { value: o.lineageTable.tableName });
     new CfnOutput(this, 'LedgerTableName', { value: o.ledgerTable.tableName });
     new CfnOutput(this, 'EventsTableName', { value: o.eventsTable.tableName });
+    new CfnOutput(this, 'BudgetTableName', { value: o.budgetTable.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: o.deadLetterQueue.queueUrl });
     if (o.dashboard) new CfnOutput(this, 'DashboardName', { value: o.dashboard.dashboardName });
   }

@@ -5,7 +5,7 @@
  *   new ChatlineOrchestrator(stack, 'Chatline', { connectInstanceArn: 'arn:aws:connect:...' });
  */
 export { ChatlineOrchestrator, STEP_TABLE_ACCESS } from './chatline-orchestrator';
-export type { ChatlineOrchestratorProps, StepKey } from './chatline-orchestrator';
+export type { ChatlineBudgetProps, ChatlineOrchestratorProps, ChatlineQuota, StepKey } from './chatline-orchestrator';
 export { ChatlineStack } from './chatline-stack';
 export type { ChatlineStackProps } from './chatline-stack';
 export type { ChatlineAlarmThresholds } from './monitoring';

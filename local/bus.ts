@@ -163,6 +163,11 @@ export class LocalEventBus {
     this.observers.push(observer);
   }
 
+  /** The names of the rules `event` matches (what a delivery of it would run), without delivering it. */
+  matchingRules(event: EventEnvelope): string[] {
+    return this.rules.filter((r) => matchesEventPattern(r.pattern, event)).map((r) => r.name);
+  }
+
   /**
    * Routes an already-built envelope (a recorded event) to every matching rule's target, without
    * the inbox (replay keeps its own count of what it delivered). Queued like any other event.

@@ -11,6 +11,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
+import type { BudgetConfig } from '../core/budget';
+import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import type { PlannerConfig } from '../core/planner';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import { countAssociationAttempt } from '../core/use-cases';
@@ -38,6 +40,8 @@ export interface LocalStackOptions {
   /** Loopback port for the endpoint; 0 picks a free one. */
   readonly port?: number;
   readonly planner?: Partial<PlannerConfig>;
+  /** The shared Connect call budget. @default DEFAULT_BUDGET_CONFIG (the documented quotas minus 20%) */
+  readonly budget?: BudgetConfig;
   /** Scales every Retry interval of the workflow files (tests use 0.001); 1 = real timing. */
   readonly retryTimeScale?: number;
   readonly simulator?: Omit<SimulatorOptions, 'publish' | 'eventsEndpoint'>;
@@ -116,7 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const lock = acquireDbLock(options.dbPath, options.lockOwner ?? 'chatline');
   const store = openStore(options.dbPath, lock.release);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
-  const steps = createSteps({ store, config });
+  const budget = options.budget ?? DEFAULT_BUDGET_CONFIG;
+  const steps = createSteps({ store, config, budget });
   const journal = new SqliteJournal(store.db, store.batch);
   const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1, journal });
   const arns = { contactEvents: stateMachineArn(WORKFLOWS.contactEvents.name), resumeChat: stateMachineArn(WORKFLOWS.resumeChat.name) };

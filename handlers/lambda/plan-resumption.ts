@@ -1,13 +1,13 @@
-/** PlanResumption (resume-chat workflow): reuse the stored plan, or plan once and store it. */
+/** PlanResumption and ReportThrottle (resume-chat workflow): plan once and store it, then take a turn in the Connect call budget. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PastSessionNotReadyError } from '../../core/errors';
-import type { ResumeTarget } from '../../core/use-cases';
+import type { PlanStepInput } from '../../core/use-cases';
 import { CHATLINE_METRICS as M } from './metric-names';
 import { lambdaHandler, metrics, steps } from './runtime';
 
-export const handler = lambdaHandler(async (input: ResumeTarget) => {
+export const handler = lambdaHandler(async (input: PlanStepInput) => {
   try {
-    const result = await steps.planResumption({ instanceId: input.instanceId, contactId: input.contactId });
+    const result = await steps.planResumption({ instanceId: input.instanceId, contactId: input.contactId, ...(input.throttled === true ? { throttled: true } : {}) });
     if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
     return result;
   } catch (err) {

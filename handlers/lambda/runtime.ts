@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { plannerConfigFromEnv } from '../../core/config';
+import { budgetConfigFromEnv, plannerConfigFromEnv } from '../../core/config';
 import { InvalidConfigError } from '../../core/errors';
 import { TABLE_NAME_ENV } from '../dynamodb-schema';
 import { DynamoDbStore } from '../dynamodb-store';
@@ -22,15 +22,15 @@ export function requireEnv<K extends string>(env: Env, names: readonly K[]): Rec
   return Object.fromEntries(names.map((n) => [n, env[n] as string])) as Record<K, string>;
 }
 
-const env = requireEnv(process.env, [TABLE_NAME_ENV.lineage, TABLE_NAME_ENV.ledger, TABLE_NAME_ENV.events]);
+const env = requireEnv(process.env, [TABLE_NAME_ENV.lineage, TABLE_NAME_ENV.ledger, TABLE_NAME_ENV.events, TABLE_NAME_ENV.budget]);
 
 export const logger = new Logger();
 export const metrics = new Metrics();
 export const store = new DynamoDbStore({
   client: new DynamoDBClient({}),
-  tables: { lineage: env.LINEAGE_TABLE_NAME, ledger: env.LEDGER_TABLE_NAME, events: env.EVENTS_TABLE_NAME },
+  tables: { lineage: env.LINEAGE_TABLE_NAME, ledger: env.LEDGER_TABLE_NAME, events: env.EVENTS_TABLE_NAME, budget: env.BUDGET_TABLE_NAME },
 });
-export const steps = createSteps({ store, config: plannerConfigFromEnv(process.env) });
+export const steps = createSteps({ store, config: plannerConfigFromEnv(process.env), budget: budgetConfigFromEnv(process.env) });
 
 /**
  * Wraps a step for Lambda: logger context, metrics flushed on every exit. Errors are rethrown

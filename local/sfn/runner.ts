@@ -11,6 +11,7 @@
  * which keeps the event until the execution it started has finished (local/bus.ts).
  */
 import '../polyfills';
+import { installFastJsonPath } from './fast-jsonpath';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -22,6 +23,9 @@ import type { JsonValue, TaskFn } from './task-bindings';
 import { allStates, TaskError } from './task-bindings';
 import type { Cancellable } from './timers';
 import { MAX_TIMER_MS, timerAt, unrunnableTimers, waitEndsAt } from './timers';
+
+// Plain JSONPath queries answered without jsonpath-plus's per-query Error (see fast-jsonpath.ts).
+installFastJsonPath();
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';

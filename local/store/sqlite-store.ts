@@ -9,12 +9,13 @@
  * whole instance to sort (it did: an index on (instance_id, customer_id) lost to the primary key).
  */
 import Database from 'better-sqlite3';
+import type { BudgetState } from '../../core/budget';
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Resumption } from '../../core/ledger';
 import type { Segment } from '../../core/lineage';
 import { sessionIdOf } from '../../core/lineage';
 import type { ReturnIntent } from '../../core/returns';
-import type { ChatlineStore, RejectedEvent, Versioned } from '../../core/store';
+import type { BudgetChange, ChatlineStore, RejectedEvent, Versioned } from '../../core/store';
 import { WriteBatch } from './write-batch';
 
 const SCHEMA = `
@@ -32,6 +33,7 @@ CREATE INDEX IF NOT EXISTS segments_by_customer_contact ON segments (instance_id
 CREATE TABLE IF NOT EXISTS return_intents (
   instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (instance_id, contact_id));
+CREATE TABLE IF NOT EXISTS budgets (key TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resumptions (
   instance_id TEXT NOT NULL, contact_id TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,
   body TEXT NOT NULL, PRIMARY KEY (instance_id, contact_id));
@@ -153,6 +155,33 @@ export class SqliteStore implements ChatlineStore {
 
   async listResumptions(): Promise<Resumption[]> {
     return this.list<Resumption>('SELECT body FROM resumptions ORDER BY instance_id, contact_id');
+  }
+
+  async getBudget(key: string): Promise<BudgetState | undefined> {
+    const row = this.stmt('SELECT body FROM budgets WHERE key = ?').get(key) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as BudgetState) : undefined;
+  }
+
+  /**
+   * Read, change and write in one synchronous step of the batch's transaction: nothing else runs on
+   * this connection in between, so two reservations never see the same record.
+   */
+  async updateBudget<R>(key: string, change: (current: BudgetState | undefined) => BudgetChange<R>): Promise<R> {
+    return this.batch.write(() => {
+      const row = this.stmt('SELECT body FROM budgets WHERE key = ?').get(key) as { body: string } | undefined;
+      const { next, result } = change(row ? (JSON.parse(row.body) as BudgetState) : undefined);
+      if (next) {
+        this.stmt('INSERT INTO budgets (key, version, body) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET version = version + 1, body = excluded.body').run(
+          key,
+          JSON.stringify(next),
+        );
+      }
+      return result;
+    });
+  }
+
+  async listBudgets(): Promise<BudgetState[]> {
+    return this.list<BudgetState>('SELECT body FROM budgets ORDER BY key');
   }
 
   /**

@@ -2,6 +2,7 @@
  * The store contract: every ChatlineStore adapter (SQLite locally, DynamoDB on AWS) must pass
  * these. Conditional writes, lineage queries, ledger transitions, customer lookups.
  */
+import { recordThrottle, reserveSlots } from '../../core/budget';
 import { ConcurrentUpdateError } from '../../core/errors';
 import type { Resumption } from '../../core/ledger';
 import { applyOutcome } from '../../core/ledger';
@@ -124,6 +125,39 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       const final = await store.getSegment('inst-1', 'C1');
       expect(final?.value.eventTypes).toEqual(['A', 'B', 'C', 'D', 'E', 'INITIATED']);
       expect(final?.version).toBe(6);
+    });
+
+    it('keeps a budget record: created by its first update, changed only when asked, listed by key', async () => {
+      expect(await store.getBudget('DescribeContact')).toBeUndefined();
+      const now = Date.parse('2026-01-01T00:00:00.000Z');
+      const limits = { ratePerSecond: 10, burst: 2 };
+      const first = await store.updateBudget('DescribeContact', (current) => {
+        const r = reserveSlots(current, 'DescribeContact', limits, now);
+        return { next: r.state, result: r.granted ? r.slots : [] };
+      });
+      expect(first).toEqual([now]);
+      const untouched = await store.updateBudget('DescribeContact', () => ({ result: 'left as it was' }));
+      expect(untouched).toBe('left as it was');
+      await store.updateBudget('CreatePersistentContactAssociation', (current) => ({ next: recordThrottle(current, 'CreatePersistentContactAssociation', limits, now), result: null }));
+      expect(await store.getBudget('DescribeContact')).toMatchObject({ key: 'DescribeContact', reservations: 1, tat: now + 100 });
+      expect((await store.listBudgets()).map((b) => [b.key, b.throttles.length])).toEqual([
+        ['CreatePersistentContactAssociation', 1],
+        ['DescribeContact', 0],
+      ]);
+    });
+
+    it('never hands out the same slot twice to concurrent reservations', async () => {
+      const now = Date.parse('2026-01-01T00:00:00.000Z');
+      const limits = { ratePerSecond: 10, burst: 1 };
+      const reservations = Array.from({ length: 25 }, () =>
+        store.updateBudget('CreatePersistentContactAssociation', (current) => {
+          const r = reserveSlots(current, 'CreatePersistentContactAssociation', limits, now);
+          return { next: r.state, result: r.granted ? (r.slots[0] as number) : Number.NaN };
+        }),
+      );
+      const slots = (await Promise.all(reservations)).sort((a, b) => a - b);
+      expect(slots).toEqual(Array.from({ length: 25 }, (_, i) => now + i * 100));
+      expect((await store.getBudget('CreatePersistentContactAssociation'))?.reservations).toBe(25);
     });
   });
 }

@@ -190,6 +190,7 @@ describe('IAM', () => {
       { actions: ['dynamodb:Query'], resource: indexArn('bySession') },
       { actions: ['dynamodb:Query'], resource: indexArn('byCustomer') },
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.ledgerTable) },
+      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.budgetTable) },
     ]));
     expect(dynamo(o.recordOutcomeFunction)).toEqual(sorted([
       { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: tableArn(o.ledgerTable) },
@@ -245,8 +246,8 @@ describe('EventBridge rules', () => {
 });
 
 describe('DynamoDB tables', () => {
-  it.each(['lineage', 'ledger', 'events'] as const)('%s: the store schema, on-demand, PITR, encrypted, retained', (name) => {
-    const table = { lineage: o.lineageTable, ledger: o.ledgerTable, events: o.eventsTable }[name];
+  it.each(['lineage', 'ledger', 'events', 'budget'] as const)('%s: the store schema, on-demand, PITR, encrypted, retained', (name) => {
+    const table = { lineage: o.lineageTable, ledger: o.ledgerTable, events: o.eventsTable, budget: o.budgetTable }[name];
     const schema = STORE_TABLES[name];
     const resource = resources[id(table)];
     expect(resource?.DeletionPolicy).toBe('Retain');
@@ -292,6 +293,7 @@ describe('Lambda steps', () => {
             [TABLE_NAME_ENV.lineage]: { Ref: id(o.lineageTable) },
             [TABLE_NAME_ENV.ledger]: { Ref: id(o.ledgerTable) },
             [TABLE_NAME_ENV.events]: { Ref: id(o.eventsTable) },
+            [TABLE_NAME_ENV.budget]: { Ref: id(o.budgetTable) },
             REHYDRATION_POLICY: 'auto',
             READINESS_DELAY_SECONDS: '60',
             POWERTOOLS_METRICS_NAMESPACE: 'Chatline',

@@ -23,6 +23,7 @@ function setEnv(names: StoreTableNames): void {
     [TABLE_NAME_ENV.lineage]: names.lineage,
     [TABLE_NAME_ENV.ledger]: names.ledger,
     [TABLE_NAME_ENV.events]: names.events,
+    [TABLE_NAME_ENV.budget]: names.budget,
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',

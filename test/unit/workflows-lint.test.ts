@@ -79,6 +79,7 @@ describe('Workflows', () => {
   it('finds the core error classes by instantiating them', () => {
     expect(errorClasses.map((e) => e.name).sort()).toEqual([
       'ConcurrentUpdateError',
+      'ConnectThrottledError',
       'InvalidConfigError',
       'InvalidEventError',
       'InvalidTransitionError',

@@ -1,0 +1,207 @@
+/**
+ * The Connect call budget: every resume-chat execution takes its Connect calls from one shared
+ * schedule per API, so the calls are paced to a configured rate instead of colliding with Connect's
+ * token bucket (per account and Region, shared by every caller: connect.md §4).
+ *
+ * Virtual scheduling (GCRA): the budget record holds `tat`, the theoretical arrival time of the next
+ * call at the configured rate. A reservation at `now` gets the slot `max(now, tat - tolerance)`,
+ * where `tolerance = (burst - 1) × interval` lets `burst` calls go at once after an idle period,
+ * and moves `tat` on by one interval. Slots are handed out in reservation order (FIFO), each at
+ * most once: the store makes the read-modify-write atomic (ChatlineStore.updateBudget).
+ *
+ * AIMD: a throttle that still happens means another caller uses the quota. The budget then slows
+ * down multiplicatively (at most once per `burst` intervals, never below MIN_FACTOR of the rate) and
+ * recovers additively, RECOVERY_PER_INTERVAL of the rate per interval without a new throttle.
+ *
+ * Pure: no clock, no I/O. Times are epoch milliseconds.
+ */
+
+export interface BudgetLimits {
+  /** Calls per second this budget may make (the quota minus the headroom left to other callers). */
+  readonly ratePerSecond: number;
+  /** Calls that may go at once after an idle period. */
+  readonly burst: number;
+}
+
+export interface BudgetState {
+  /** Which budget: one per Connect API (the quota is per API, account and Region). */
+  readonly key: string;
+  /** GCRA theoretical arrival time of the next call, epoch ms. */
+  readonly tat: number;
+  /** AIMD: the share of the configured rate in use after the last decrease (MIN_FACTOR..1). */
+  readonly factor: number;
+  /** When `factor` was last decreased, epoch ms (0: never). */
+  readonly decreasedAt: number;
+  /** Slots handed out so far. */
+  readonly reservations: number;
+  /** When throttles were reported in the last minute, epoch ms (oldest first, at most MAX_THROTTLE_MARKS). */
+  readonly throttles: readonly number[];
+  readonly updatedAt: string;
+}
+
+/** The budget keys: one per Connect API the workflows call. */
+export const BUDGET_KEYS = {
+  association: 'CreatePersistentContactAssociation',
+  describe: 'DescribeContact',
+} as const;
+export type BudgetKey = (typeof BUDGET_KEYS)[keyof typeof BUDGET_KEYS];
+
+export const MIN_FACTOR = 0.25;
+export const DECREASE_FACTOR = 0.7;
+export const RECOVERY_PER_INTERVAL = 0.02;
+const THROTTLE_WINDOW_MS = 60_000;
+const MAX_THROTTLE_MARKS = 500;
+
+/** A budget that has never been used. */
+export function emptyBudget(key: string, nowMs: number): BudgetState {
+  return { key, tat: 0, factor: 1, decreasedAt: 0, reservations: 0, throttles: [], updatedAt: new Date(nowMs).toISOString() };
+}
+
+/** The share of the rate in use at `nowMs`: the last decrease, recovered linearly since. */
+export function currentFactor(state: BudgetState, limits: BudgetLimits, nowMs: number): number {
+  if (state.decreasedAt === 0) return Math.min(1, state.factor);
+  const intervals = (Math.max(0, nowMs - state.decreasedAt) / 1000) * limits.ratePerSecond;
+  return Math.min(1, state.factor + intervals * RECOVERY_PER_INTERVAL);
+}
+
+/** Milliseconds between two calls at the rate in use. */
+export function intervalMs(state: BudgetState, limits: BudgetLimits, nowMs: number): number {
+  return 1000 / (limits.ratePerSecond * currentFactor(state, limits, nowMs));
+}
+
+export type Reservation =
+  | { readonly granted: true; readonly state: BudgetState; readonly slots: readonly number[] }
+  | { readonly granted: false; readonly state: BudgetState; readonly slotAt: number };
+
+/**
+ * Hands out the next `count` free slots. When the first would be more than `maxWaitMs` away, nothing
+ * is reserved (`granted: false`, with the slot it would have had) and the state is unchanged.
+ */
+export function reserveSlots(
+  current: BudgetState | undefined,
+  key: string,
+  limits: BudgetLimits,
+  nowMs: number,
+  count = 1,
+  maxWaitMs = Number.POSITIVE_INFINITY,
+): Reservation {
+  const state = current ?? emptyBudget(key, nowMs);
+  const t = intervalMs(state, limits, nowMs);
+  const tolerance = (Math.max(1, limits.burst) - 1) * t;
+  const first = Math.max(nowMs, state.tat - tolerance);
+  if (first - nowMs > maxWaitMs) return { granted: false, state, slotAt: first };
+  const slots: number[] = [];
+  let tat = state.tat;
+  for (let i = 0; i < count; i++) {
+    const slot = Math.max(nowMs, tat - tolerance);
+    slots.push(slot);
+    tat = Math.max(tat, slot) + t;
+  }
+  return {
+    granted: true,
+    slots,
+    state: { ...state, tat, reservations: state.reservations + count, throttles: recentThrottles(state, nowMs), updatedAt: new Date(nowMs).toISOString() },
+  };
+}
+
+/**
+ * A throttle reached chatline although it kept to the budget: someone else uses the quota. Slows
+ * the budget (at most once per `burst` intervals) and remembers the throttle for the ops view.
+ */
+export function recordThrottle(current: BudgetState | undefined, key: string, limits: BudgetLimits, nowMs: number): BudgetState {
+  const state = current ?? emptyBudget(key, nowMs);
+  const factor = currentFactor(state, limits, nowMs);
+  const cooldownMs = (Math.max(1, limits.burst) / limits.ratePerSecond) * 1000;
+  const decrease = state.decreasedAt === 0 || nowMs - state.decreasedAt >= cooldownMs;
+  const throttles = [...recentThrottles(state, nowMs), nowMs].slice(-MAX_THROTTLE_MARKS);
+  return {
+    ...state,
+    ...(decrease ? { factor: Math.max(MIN_FACTOR, factor * DECREASE_FACTOR), decreasedAt: nowMs } : {}),
+    throttles,
+    updatedAt: new Date(nowMs).toISOString(),
+  };
+}
+
+function recentThrottles(state: BudgetState, nowMs: number): number[] {
+  return state.throttles.filter((t) => nowMs - t < THROTTLE_WINDOW_MS);
+}
+
+/** What the ops view shows of one budget. */
+export interface BudgetFigures {
+  readonly key: string;
+  /** The configured rate (calls/s) and burst. */
+  readonly configuredRatePerSecond: number;
+  readonly burst: number;
+  /** The rate in use now, after AIMD (calls/s). */
+  readonly ratePerSecond: number;
+  /** Slots handed out that are still ahead of now: returns waiting for their turn. */
+  readonly queued: number;
+  /** When a reservation made now would get its slot. */
+  readonly nextSlotAt: string;
+  readonly throttlesLastMinute: number;
+  readonly reservations: number;
+}
+
+export function budgetFigures(state: BudgetState | undefined, key: string, limits: BudgetLimits, nowMs: number): BudgetFigures {
+  const s = state ?? emptyBudget(key, nowMs);
+  const t = intervalMs(s, limits, nowMs);
+  const tolerance = (Math.max(1, limits.burst) - 1) * t;
+  const ahead = (s.tat - tolerance - nowMs) / t;
+  return {
+    key,
+    configuredRatePerSecond: limits.ratePerSecond,
+    burst: limits.burst,
+    ratePerSecond: round(limits.ratePerSecond * currentFactor(s, limits, nowMs)),
+    queued: Math.max(0, Math.ceil(ahead - 1e-9) - 1),
+    nextSlotAt: new Date(Math.max(nowMs, s.tat - tolerance)).toISOString(),
+    throttlesLastMinute: recentThrottles(s, nowMs).length,
+    reservations: s.reservations,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * Connect's documented default quotas for the APIs chatline calls: Amazon Connect Administrator
+ * Guide, "Amazon Connect service quotas", API throttling quotas (per account and Region):
+ * https://docs.aws.amazon.com/connect/latest/adminguide/amazon-connect-service-limits.html
+ * (connect.md §4). An account's own values may differ (Service Quotas): configure them.
+ */
+export const DOCUMENTED_QUOTAS = {
+  association: { ratePerSecond: 5, burst: 8 },
+  describe: { ratePerSecond: 10, burst: 15 },
+} as const satisfies Record<keyof typeof BUDGET_KEYS, BudgetLimits>;
+
+/** The share of each quota left to the account's other callers (the chat widget backend, other tools). */
+export const DEFAULT_HEADROOM = 0.2;
+
+export interface BudgetConfig {
+  /** false: no pacing, throttles are only retried with jitter (the design before the budget). */
+  readonly enabled: boolean;
+  /** What chatline's CreatePersistentContactAssociation calls may use. */
+  readonly association: BudgetLimits;
+  /** What gap fill's DescribeContact calls may use (their own budget). */
+  readonly describe: BudgetLimits;
+  /** A return that would wait longer than this for its turn is SKIPPED with that reason. */
+  readonly maxWaitSeconds: number;
+  /** Throttled rounds (a throttle outlasting the state's own retry) before a return is FAILED. */
+  readonly maxThrottleRounds: number;
+}
+
+/** A quota minus the headroom: the rate scaled, the burst scaled down (at least 1). */
+export function withHeadroom(quota: BudgetLimits, headroom: number): BudgetLimits {
+  return { ratePerSecond: quota.ratePerSecond * (1 - headroom), burst: Math.max(1, Math.floor(quota.burst * (1 - headroom))) };
+}
+
+export const DEFAULT_BUDGET_CONFIG: BudgetConfig = {
+  enabled: true,
+  association: withHeadroom(DOCUMENTED_QUOTAS.association, DEFAULT_HEADROOM),
+  describe: withHeadroom(DOCUMENTED_QUOTAS.describe, DEFAULT_HEADROOM),
+  maxWaitSeconds: 900,
+  maxThrottleRounds: 5,
+};
+
+/** With the budget off, throttle rounds before FAILED: 2 rounds of 2 attempts plus the first 2 = the 6 attempts of the retry-only design. */
+export const UNBUDGETED_THROTTLE_ROUNDS = 2;

@@ -1,0 +1,103 @@
+/**
+ * planStep's turn in the Connect call budget: the slot it hands out, the two ways a return is
+ * SKIPPED without a Connect call, throttle rounds (AIMD, then FAILED), the budget off, gap fill's
+ * own DescribeContact budget.
+ */
+import type { BudgetConfig } from '../../core/budget';
+import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG } from '../../core/budget';
+import type { PlannerConfig } from '../../core/planner';
+import type { PlanStepDeps } from '../../core/use-cases';
+import { planStep, recordContactEvent } from '../../core/use-cases';
+import { SqliteStore } from '../../local/store/sqlite-store';
+import { C2, C9, contactEvent, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
+
+const config: PlannerConfig = { defaultPolicy: 'auto', readinessDelaySeconds: 60, lateEventGraceSeconds: 5, gapFillAfterSeconds: 60 };
+const READY = new Date('2024-05-02T09:00:30.000Z');
+const budget: BudgetConfig = { ...DEFAULT_BUDGET_CONFIG, association: { ratePerSecond: 2, burst: 1 }, maxWaitSeconds: 10, maxThrottleRounds: 2 };
+
+describe('planStep: a turn in the Connect call budget', () => {
+  let store: SqliteStore;
+  let now: Date;
+  let deps: PlanStepDeps;
+  const target = (contactId: string) => ({ instanceId: seedEvents()[0]?.detail.instanceArn.split('/')[1] as string, contactId });
+
+  beforeEach(async () => {
+    store = new SqliteStore(':memory:');
+    now = new Date('2024-05-02T09:00:01.000Z');
+    deps = { store, now: () => now, config, budget, random: () => 1 };
+    for (const e of seedEvents()) await recordContactEvent(deps, e);
+  });
+  afterEach(() => store.close());
+
+  async function returnOf(contactId: string): Promise<void> {
+    await recordContactEvent(deps, customerReturned({ contactId, previousContactId: C2, id: `app-${contactId}` }));
+  }
+
+  it('hands each ready return the next slot, 1/rate apart, in the order they take their turn', async () => {
+    for (const c of ['N1', 'N2', 'N3']) await returnOf(c);
+    now = READY;
+    const slots = [];
+    for (const c of ['N1', 'N2', 'N3']) slots.push(await planStep(deps, target(c)));
+    expect(slots.map((s) => (s.plan.action === 'associate' ? s.plan.slotAt : s.plan.action))).toEqual([
+      '2024-05-02T09:00:30.000Z',
+      '2024-05-02T09:00:30.500Z',
+      '2024-05-02T09:00:31.000Z',
+    ]);
+    expect((await store.getBudget(BUDGET_KEYS.association))?.reservations).toBe(3);
+  });
+
+  it('skips a return whose new chat has already ended, without reserving a slot', async () => {
+    await returnOf(C9);
+    await recordContactEvent(deps, newChatInitiated());
+    await recordContactEvent(deps, contactEvent({ eventType: 'DISCONNECTED', contactId: C9, time: '2024-05-02T09:00:20Z', disconnectTimestamp: '2024-05-02T09:00:20.000Z' }));
+    now = READY;
+    const result = await planStep(deps, target(C9));
+    expect(result.plan).toEqual({ action: 'skip', reason: `new chat ${C9} ended (DISCONNECTED at 2024-05-02T09:00:20.000Z) before its turn to be associated` });
+    expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
+  });
+
+  it('skips a return whose turn is further away than the wait limit, and leaves the budget to the others', async () => {
+    const ids = Array.from({ length: 22 }, (_, i) => `N${i}`);
+    for (const c of ids) await returnOf(c);
+    now = READY;
+    const plans = [];
+    for (const c of ids) plans.push((await planStep(deps, target(c))).plan);
+    expect(plans.slice(0, 21).every((p) => p.action === 'associate')).toBe(true);
+    expect(plans[21]).toEqual({ action: 'skip', reason: 'would wait 11 s for its turn in the CreatePersistentContactAssociation budget (2/s), over the limit of 10 s' });
+    expect((await store.getBudget(BUDGET_KEYS.association))?.reservations).toBe(21);
+  });
+
+  it('after a throttle slows the budget and gives a new slot; ConnectThrottledError once the rounds are used up, counted anew for a redrive', async () => {
+    await returnOf('N1');
+    now = READY;
+    await planStep(deps, target('N1'));
+    const again = await planStep(deps, { ...target('N1'), throttled: true });
+    expect(again.plan).toMatchObject({ action: 'associate', slotAt: '2024-05-02T09:00:30.500Z' });
+    const state = await store.getBudget(BUDGET_KEYS.association);
+    expect(state?.factor).toBeCloseTo(0.7);
+    expect(state?.throttles).toEqual([READY.getTime()]);
+    await planStep(deps, { ...target('N1'), throttled: true });
+    await expect(planStep(deps, { ...target('N1'), throttled: true })).rejects.toMatchObject({ name: 'ConnectThrottledError' });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 0 });
+    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate' });
+  });
+
+  it('with the budget off: no reservation, the call goes now; after a throttle a full-jitter backoff', async () => {
+    deps = { ...deps, budget: { ...budget, enabled: false } };
+    await returnOf('N1');
+    now = READY;
+    expect((await planStep(deps, target('N1'))).plan).toMatchObject({ action: 'associate', slotAt: READY.toISOString() });
+    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ slotAt: '2024-05-02T09:00:34.000Z' });
+    expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
+  });
+
+  it('gives gap fill its DescribeContact calls slots from their own budget', async () => {
+    deps = { ...deps, budget: { ...budget, describe: { ratePerSecond: 4, burst: 2 } } };
+    await recordContactEvent(deps, customerReturned({ contactId: 'N1', previousContactId: 'LOST-1', id: 'app-lost' }));
+    now = new Date('2024-05-02T09:02:00.000Z');
+    const result = await planStep(deps, target('N1'));
+    expect(result.plan).toEqual({ action: 'describe', contactIds: ['LOST-1'], items: [{ contactId: 'LOST-1', slotAt: now.toISOString() }] });
+    expect((await store.getBudget(BUDGET_KEYS.describe))?.reservations).toBe(1);
+    expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
+  });
+});
