@@ -52,6 +52,16 @@ export interface FaultConfig {
   lostResponseAfterCommit?: number | Partial<Record<ApiName, number>>;
   /** Faults on the contact events the simulator emits. */
   events?: EventFaults;
+  /**
+   * Probability per API that a call answers ThrottlingException (429) before doing anything, on
+   * top of (and independent of) the token buckets (chaos runs: "20% of CPCA calls throttled").
+   */
+  throttleRate?: Partial<Record<ApiName, number>>;
+  /**
+   * Probability per API that a successful call commits and then loses its response (500
+   * InternalServiceException), like lostResponseAfterCommit but drawn per call.
+   */
+  lostResponseRate?: Partial<Record<ApiName, number>>;
 }
 
 /** The normalized, current fault state (what GET /_sim/faults shows). */
@@ -61,15 +71,23 @@ export interface FaultState {
   latency?: Distribution;
   lostResponseAfterCommit: Partial<Record<ApiName, number>>;
   events: EventFaults;
+  throttleRate: Partial<Record<ApiName, number>>;
+  lostResponseRate: Partial<Record<ApiName, number>>;
 }
 
 export function emptyFaults(): FaultState {
-  return { error5xxRate: 0, lostResponseAfterCommit: {}, events: {} };
+  return { error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {} };
 }
 
 /** Merge a partial config into the state: keys given replace, keys absent stay. */
 export function mergeFaults(state: FaultState, patch: FaultConfig): FaultState {
-  const next: FaultState = { ...state, lostResponseAfterCommit: { ...state.lostResponseAfterCommit }, events: { ...state.events } };
+  const next: FaultState = {
+    ...state,
+    lostResponseAfterCommit: { ...state.lostResponseAfterCommit },
+    events: { ...state.events },
+    throttleRate: { ...state.throttleRate },
+    lostResponseRate: { ...state.lostResponseRate },
+  };
   if (patch.error5xxRate !== undefined) next.error5xxRate = patch.error5xxRate;
   if (patch.error5xxApis !== undefined) next.error5xxApis = [...patch.error5xxApis];
   if (patch.latency !== undefined) next.latency = patch.latency;
@@ -79,6 +97,8 @@ export function mergeFaults(state: FaultState, patch: FaultConfig): FaultState {
     else Object.assign(next.lostResponseAfterCommit, l);
   }
   if (patch.events !== undefined) next.events = { ...next.events, ...patch.events };
+  if (patch.throttleRate !== undefined) Object.assign(next.throttleRate, patch.throttleRate);
+  if (patch.lostResponseRate !== undefined) Object.assign(next.lostResponseRate, patch.lostResponseRate);
   return next;
 }
 
@@ -87,7 +107,7 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('faults must be a JSON object');
   const r = raw as Record<string, unknown>;
   const out: FaultConfig = {};
-  const known = new Set(['error5xxRate', 'error5xxApis', 'latency', 'lostResponseAfterCommit', 'events']);
+  const known = new Set(['error5xxRate', 'error5xxApis', 'latency', 'lostResponseAfterCommit', 'events', 'throttleRate', 'lostResponseRate']);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`unknown fault: ${k}`);
   if (r['error5xxRate'] !== undefined) out.error5xxRate = prob(r['error5xxRate'], 'error5xxRate');
   if (r['error5xxApis'] !== undefined) {
@@ -110,6 +130,8 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
       out.lostResponseAfterCommit = m;
     } else throw new Error('lostResponseAfterCommit must be a number or an object of API -> count');
   }
+  if (r['throttleRate'] !== undefined) out.throttleRate = rates(r['throttleRate'], 'throttleRate');
+  if (r['lostResponseRate'] !== undefined) out.lostResponseRate = rates(r['lostResponseRate'], 'lostResponseRate');
   const e = r['events'];
   if (e !== undefined) {
     if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new Error('events must be an object');
@@ -126,6 +148,16 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
     out.events = ef;
   }
   return out;
+}
+
+function rates(v: unknown, name: string): Partial<Record<ApiName, number>> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${name} must be an object of API -> probability`);
+  const m: Partial<Record<ApiName, number>> = {};
+  for (const [k, p] of Object.entries(v)) {
+    if (!isApiName(k)) throw new Error(`${name}: unknown API ${k}`);
+    m[k] = prob(p, `${name}.${k}`);
+  }
+  return m;
 }
 
 function num(v: unknown, name: string): number {

@@ -82,6 +82,8 @@ export interface SimulatorStats {
   lostResponses: number;
   /** 500s injected before processing (5xx fault). */
   injected5xx: number;
+  /** Calls answered ThrottlingException by the throttleRate fault (also counted in the API's throttled). */
+  injectedThrottles: number;
   events: EventStats;
 }
 
@@ -116,6 +118,7 @@ export class ConnectSimulator {
   private readonly associationsByContact: Record<string, number> = {};
   private lostResponses = 0;
   private injected5xx = 0;
+  private injectedThrottles = 0;
   private server: Server | undefined;
   private closeEventClient: (() => void) | undefined;
   private readonly settings: SimulatorConfig;
@@ -212,6 +215,14 @@ export class ConnectSimulator {
         stats.throttled++;
         throw new ConnectError(this.throttleErrorName[api] ?? 'ThrottlingException', 'Rate exceeded');
       }
+      // Drawn only when a rate is set, so runs without these faults keep their seeded outcomes.
+      const throttleRate = this.faultState.throttleRate[api] ?? 0;
+      if (throttleRate > 0 && this.prngs.faults.next() < throttleRate) {
+        throttled = true;
+        stats.throttled++;
+        this.injectedThrottles++;
+        throw new ConnectError(this.throttleErrorName[api] ?? 'ThrottlingException', 'Rate exceeded');
+      }
       const apis = this.faultState.error5xxApis;
       const draw = this.prngs.faults.next();
       if ((!apis || apis.includes(api)) && draw < this.faultState.error5xxRate) {
@@ -226,8 +237,9 @@ export class ConnectSimulator {
       }
       const result = OPERATIONS[api]({ store: this.store, tokens: this.tokens, semantics: this.semantics, ids: this.prngs.ids }, labels, body);
       const lost = this.faultState.lostResponseAfterCommit[api] ?? 0;
-      if (lost > 0) {
-        this.faultState.lostResponseAfterCommit[api] = lost - 1;
+      const lostRate = this.faultState.lostResponseRate[api] ?? 0;
+      if (lost > 0 || (lostRate > 0 && this.prngs.faults.next() < lostRate)) {
+        if (lost > 0) this.faultState.lostResponseAfterCommit[api] = lost - 1;
         this.lostResponses++;
         throw new ConnectError('InternalServiceException', 'Request processing failed because of an error or failure with the service.');
       }
@@ -339,6 +351,7 @@ export class ConnectSimulator {
       associationsByContact: this.associationsByContact,
       lostResponses: this.lostResponses,
       injected5xx: this.injected5xx,
+      injectedThrottles: this.injectedThrottles,
       events: this.pipeline.stats,
     });
   }

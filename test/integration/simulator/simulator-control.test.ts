@@ -61,9 +61,11 @@ test('faults: GET shows the state, POST merges, DELETE clears', async () => {
     error5xxRate: 0.25,
     lostResponseAfterCommit: { StartChatContact: 2, CreatePersistentContactAssociation: 1 },
     events: { dropRate: 0.1, delay: { kind: 'uniform', minMs: 1, maxMs: 5 } },
+    throttleRate: {},
+    lostResponseRate: {},
   });
   const cleared = await call('DELETE', '/_sim/faults');
-  expect(cleared.json).toEqual({ error5xxRate: 0, lostResponseAfterCommit: {}, events: {} });
+  expect(cleared.json).toEqual({ error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {} });
 });
 
 test('mirror a recorded event stream, then associate onto it through the SDK', async () => {

@@ -75,6 +75,33 @@ describe('fault injection', () => {
     await h.connect.send(describeCmd(n));
   });
 
+  test('throttleRate 1: 429 ThrottlingException on that API only, nothing committed, counted as injected', async () => {
+    h = await startHarness({ throttling: false, faults: { throttleRate: { CreatePersistentContactAssociation: 1 } } });
+    const { c1 } = await pastSession(h);
+    const { contactId: n } = await h.sim.startChat({ instanceId: INSTANCE });
+    await expectSdkError(
+      h.connect.send(new CreatePersistentContactAssociationCommand({ InstanceId: INSTANCE, InitialContactId: n, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: c1, ClientToken: 't' })),
+      'ThrottlingException',
+      429,
+      3,
+    );
+    expect(h.sim.stats()).toMatchObject({ associations: 0, injectedThrottles: 3 });
+    expect(h.sim.stats().apis.CreatePersistentContactAssociation).toMatchObject({ calls: 3, throttled: 3, failed: 0 });
+    await h.connect.send(describeCmd(n));
+  });
+
+  test('lostResponseRate 1: every call commits and answers 500; the same ClientToken then replays one association', async () => {
+    h = await startHarness({ faults: { lostResponseRate: { CreatePersistentContactAssociation: 1 } } });
+    const { c1 } = await pastSession(h);
+    const { contactId: n } = await h.sim.startChat({ instanceId: INSTANCE });
+    const cpca = () => new CreatePersistentContactAssociationCommand({ InstanceId: INSTANCE, InitialContactId: n, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: c1, ClientToken: 't' });
+    await expectSdkError(h.connect.send(cpca()), 'InternalServiceException', 500, 3);
+    expect(h.sim.stats()).toMatchObject({ associations: 1, lostResponses: 3 });
+    h.sim.setFaults({ lostResponseRate: { CreatePersistentContactAssociation: 0 } });
+    await expect(h.connect.send(cpca())).resolves.toMatchObject({ ContinuedFromContactId: expect.any(String) });
+    expect(h.sim.stats().associations).toBe(1);
+  });
+
   test('5xx rate is seeded: the same seed gives the same pattern of failures', async () => {
     const pattern = async (seed: number): Promise<string> => {
       const hh = await startHarness({ seed, faults: { error5xxRate: 0.5 } });
