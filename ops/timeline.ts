@@ -3,7 +3,7 @@
  * kind, agent and times; the continuation edges between sessions; and for each return, what the
  * new chat sees of the past session and what is hidden. Pure.
  *
- * What Connect shows (reference/connect.md §2.2, API_CreatePersistentContactAssociation):
+ * What Connect shows (docs/sources.md#rehydration-types, API_CreatePersistentContactAssociation):
  * FROM_SEGMENT at C2 of C1 → C2 → C3 shows C2 and C1 and drops C3; ENTIRE_PAST_SESSION at C1
  * continues from the most recently ended contact and shows the whole session.
  */
