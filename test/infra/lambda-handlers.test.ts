@@ -94,10 +94,10 @@ afterEach(() => jest.restoreAllMocks());
 describe('record-contact-event', () => {
   it('records a contact event and emits EventsIn and SegmentsRecorded in the Chatline namespace', async () => {
     const handler = load('record-contact-event');
-    await expect(handler(contactEvent('C1'), context)).resolves.toEqual({ outcome: 'recorded' });
+    await expect(handler(contactEvent('C1'), context)).resolves.toEqual({ outcome: 'recorded', resumes: [] });
     expect(metricNames()).toEqual(expect.arrayContaining(['EventsIn', 'SegmentsRecorded']));
     expect(emitted.join('\n')).toContain('"Namespace":"Chatline"');
-    await expect(handler(contactEvent('C1'), context)).resolves.toEqual({ outcome: 'duplicate' });
+    await expect(handler(contactEvent('C1'), context)).resolves.toEqual({ outcome: 'duplicate', resumes: [] });
     expect(metricNames()).toContain('DuplicateEvents');
   });
 

@@ -30,7 +30,16 @@ const event = (contactId: string, eventType: string, seconds: number, extra: Rec
   source: CONNECT_EVENT_SOURCE,
   'detail-type': CONTACT_EVENT_DETAIL_TYPE,
   time: at(seconds),
-  detail: { eventType, contactId, channel: 'CHAT', instanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/inst-1', ...extra },
+  detail: {
+    eventType,
+    contactId,
+    channel: 'CHAT',
+    instanceArn: 'arn:aws:connect:eu-west-2:123456789012:instance/inst-1',
+    // As Connect sends them: detection compares these instants.
+    ...(eventType === 'INITIATED' ? { initiationTimestamp: at(seconds) } : {}),
+    ...(eventType === 'DISCONNECTED' ? { disconnectTimestamp: at(seconds) } : {}),
+    ...extra,
+  },
 });
 
 it('each step makes exactly the DynamoDB calls the construct grants it', async () => {
