@@ -28,13 +28,19 @@ export function compileIgnoreCase(pattern: string): CaseForms {
   return Array.from(pattern, caseForms);
 }
 
-/** Positions in `value` reachable after matching all of `forms` forwards from `start`. */
-function endsFrom(value: string, forms: CaseForms, start: number): Set<number> {
-  let positions = new Set([start]);
-  for (const alternatives of forms) {
+/**
+ * The positions in `value` reachable after matching the forms of every pattern code point in turn:
+ * forwards from the start, or backwards from the end (the suffix form).
+ */
+function reachable(value: string, forms: CaseForms, backwards: boolean): Set<number> {
+  let positions = new Set([backwards ? value.length : 0]);
+  for (const alternatives of backwards ? [...forms].reverse() : forms) {
     const next = new Set<number>();
     for (const p of positions) {
-      for (const form of alternatives) if (value.startsWith(form, p)) next.add(p + form.length);
+      for (const form of alternatives) {
+        const from = backwards ? p - form.length : p;
+        if (from >= 0 && value.startsWith(form, from)) next.add(backwards ? from : p + form.length);
+      }
     }
     if (next.size === 0) return next;
     positions = next;
@@ -44,27 +50,15 @@ function endsFrom(value: string, forms: CaseForms, start: number): Set<number> {
 
 /** True when the whole value is one of the case-form spellings of the pattern. */
 export function equalsIgnoreCase(value: string, forms: CaseForms): boolean {
-  return endsFrom(value, forms, 0).has(value.length);
+  return reachable(value, forms, false).has(value.length);
 }
 
 /** True when the value starts with one of the case-form spellings of the pattern. */
 export function startsWithIgnoreCase(value: string, forms: CaseForms): boolean {
-  return endsFrom(value, forms, 0).size > 0;
+  return reachable(value, forms, false).size > 0;
 }
 
 /** True when the value ends with one of the case-form spellings of the pattern (matched from the end). */
 export function endsWithIgnoreCase(value: string, forms: CaseForms): boolean {
-  let positions = new Set([value.length]);
-  for (let i = forms.length - 1; i >= 0; i--) {
-    const next = new Set<number>();
-    for (const p of positions) {
-      for (const form of forms[i] ?? []) {
-        const from = p - form.length;
-        if (from >= 0 && value.startsWith(form, from)) next.add(from);
-      }
-    }
-    if (next.size === 0) return false;
-    positions = next;
-  }
-  return true;
+  return reachable(value, forms, true).size > 0;
 }
