@@ -20,7 +20,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_BUDGET_CONFIG, DEFAULT_HEADROOM, DOCUMENTED_QUOTAS, withHeadroom } from '../core/budget';
-import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGION } from '../core/constants';
+import { LOCAL_REGION } from '../core/constants';
+import { customerReturnedEntries, returningCustomers } from '../simulator/scenarios';
 import { startLocalStack } from '../local/stack';
 
 const OTHER_CALLER_SHARE = 0.2;
@@ -66,14 +67,7 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
   try {
     const sim = stack.simulator;
     const instanceId = sim.createInstance();
-    const pairs: { past: string; next: string }[] = [];
-    for (let i = 0; i < returns; i++) {
-      const { contactId: past } = await sim.startChat({ instanceId, customerId: `cust-${i}` });
-      await sim.acceptContact(instanceId, past, 'agent-1');
-      await sim.endContact(instanceId, past);
-      const { contactId: next } = await sim.startChat({ instanceId });
-      pairs.push({ past, next });
-    }
+    const pairs = await returningCustomers(sim, instanceId, returns);
     // The other caller's own association, replayed by its ClientToken: each call costs a token.
     const { contactId: otherPast } = await sim.startChat({ instanceId });
     await sim.endContact(instanceId, otherPast);
@@ -99,11 +93,7 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
     const otherBefore = otherThrottled;
 
     const start = Date.now();
-    const entries = pairs.map(({ past, next }) => ({
-      Source: DEFAULT_RETURN_EVENT_SOURCE,
-      DetailType: CUSTOMER_RETURNED_DETAIL_TYPE,
-      Detail: JSON.stringify({ instanceId, contactId: next, previousContactId: past }),
-    }));
+    const entries = customerReturnedEntries(instanceId, pairs);
     const puts = [];
     for (let i = 0; i < entries.length; i += 10) puts.push(events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) })));
     await Promise.all(puts);

@@ -12,7 +12,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_BUDGET_CONFIG, withHeadroom } from '../../core/budget';
-import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGION } from '../../core/constants';
+import { LOCAL_REGION } from '../../core/constants';
+import { customerReturnedEntries, returningCustomers } from '../../simulator/scenarios';
 import { startTestStack } from './local-stack-harness';
 
 const RETURNS = 60;
@@ -42,22 +43,11 @@ async function burst(budgetOn: boolean): Promise<BurstResult> {
     // Prepare: RETURNS customers with an ended past chat, each now back in a new chat.
     const sim = stack.simulator;
     const instanceId = sim.createInstance();
-    const pairs: { past: string; next: string }[] = [];
-    for (let i = 0; i < RETURNS; i++) {
-      const { contactId: past } = await sim.startChat({ instanceId, customerId: `cust-${i}` });
-      await sim.acceptContact(instanceId, past, 'agent-1');
-      await sim.endContact(instanceId, past);
-      const { contactId: next } = await sim.startChat({ instanceId });
-      pairs.push({ past, next });
-    }
+    const pairs = await returningCustomers(sim, instanceId, RETURNS);
     await stack.waitForIdle();
 
     // Act: every return at once, through the EventBridge API.
-    const entries = pairs.map(({ past, next }) => ({
-      Source: DEFAULT_RETURN_EVENT_SOURCE,
-      DetailType: CUSTOMER_RETURNED_DETAIL_TYPE,
-      Detail: JSON.stringify({ instanceId, contactId: next, previousContactId: past }),
-    }));
+    const entries = customerReturnedEntries(instanceId, pairs);
     const put = [];
     for (let i = 0; i < entries.length; i += 10) put.push(events.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) })));
     for (const out of await Promise.all(put)) expect(out.FailedEntryCount).toBe(0);
