@@ -5,15 +5,22 @@
 import { z } from 'zod';
 import { CONNECT_EVENT_SOURCE, CONTACT_EVENT_DETAIL_TYPE, CUSTOMER_RETURNED_DETAIL_TYPE } from './constants';
 import { InvalidEventError } from './errors';
+import { checkInstant, parseIsoInstant } from './iso-time';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from './json-depth';
 
 const id = z.string().min(1).max(256);
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 timestamp');
+/** `arn:<partition>:connect:<region>:<account>:instance/<instance id>`, with a real region and a 12-digit account. */
+const INSTANCE_ARN = /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:instance\/[A-Za-z0-9-]{1,100}$/;
+const isoTime = z.string().superRefine((s, ctx) => {
+  const parsed = parseIsoInstant(s);
+  if ('reason' in parsed) ctx.addIssue({ code: 'custom', message: parsed.reason });
+});
 
 export const contactEventDetailSchema = z.looseObject({
   eventType: z.string().min(1),
   contactId: id,
   channel: z.string().min(1),
-  instanceArn: z.string().regex(/^arn:aws[\w-]*:connect:[\w-]*:\d*:instance\/[^/]+$/, 'not a Connect instance ARN'),
+  instanceArn: z.string().regex(INSTANCE_ARN, 'not a Connect instance ARN (arn:aws:connect:<region>:<12-digit account>:instance/<id>)'),
   initiationMethod: z.string().optional(),
   initialContactId: id.optional(),
   previousContactId: id.optional(),
@@ -44,12 +51,12 @@ export type ContactEvent = z.infer<typeof contactEventSchema>;
 
 /** A timestamp as DescribeContact gives it: epoch seconds on the wire, ISO text once serialized. */
 const describedTime = z.union([z.number(), z.string()]).transform((t, ctx) => {
-  const ms = typeof t === 'number' ? t * 1000 : Date.parse(t);
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'not a timestamp' });
+  const parsed = typeof t === 'number' ? checkInstant(t * 1000) : parseIsoInstant(t);
+  if ('reason' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
     return z.NEVER;
   }
-  return new Date(ms).toISOString();
+  return new Date(parsed.ms).toISOString();
 });
 
 /** The `Contact` of a DescribeContact answer (PascalCase), as far as the lineage needs it. */
@@ -97,6 +104,7 @@ export type ChatlineInputEvent =
 
 /** Parses an EventBridge envelope into one of the two inputs, or throws InvalidEventError. */
 export function parseInputEvent(raw: unknown): ChatlineInputEvent {
+  if (nestsDeeperThan(raw, MAX_EVENT_DEPTH)) throw new InvalidEventError(`(event): nests JSON deeper than ${MAX_EVENT_DEPTH} levels`);
   const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
   if (detailType === CONTACT_EVENT_DETAIL_TYPE) return { kind: 'contact', event: parseWith(contactEventSchema, raw) };
   if (detailType === CUSTOMER_RETURNED_DETAIL_TYPE) {
