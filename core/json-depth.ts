@@ -3,8 +3,12 @@
  * must not overflow the stack of the code that measures it).
  */
 
-/** EventBridge's own limit: "PutEvents will only process nested JSON up to 1100 levels deep" (API reference, PutEvents). */
-export const MAX_EVENTBRIDGE_JSON_DEPTH = 1100;
+/**
+ * EventBridge's own limit: "PutEvents will only process nested JSON up to 1100 levels deep"
+ * (PutEvents API reference; other copies of the page say 1000: the lower one is kept). Deeper
+ * values also overflow the stack of JSON.stringify and structuredClone, which later steps use.
+ */
+export const MAX_EVENTBRIDGE_JSON_DEPTH = 1000;
 
 /** chatline's limit for an event it records: Connect's contact events nest 3 levels; 32 leaves room for any extension. */
 export const MAX_EVENT_DEPTH = 32;
@@ -26,14 +30,20 @@ export function jsonTextDepth(text: string): number {
   return deepest;
 }
 
-/** Whether a parsed value nests objects/arrays deeper than `max` levels (stops as soon as it does). */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
+/** How deep a parsed value nests (a scalar is 0, `{}` is 1), counted without recursion; stops once past `limit`. */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
-    const [v, level] = stack.pop() as [unknown, number];
+    const [v, depth] = stack.pop() as [unknown, number];
     if (typeof v !== 'object' || v === null) continue;
-    if (level + 1 > max) return true;
-    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, level + 1]);
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d]);
   }
-  return false;
+  return max;
 }
+
+/** Whether a parsed value nests objects/arrays deeper than `max` levels. */
+export const nestsDeeperThan = (value: unknown, max: number): boolean => jsonDepth(value, max) > max;

@@ -15,6 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
 import { matchesEventPattern, validateEventPattern } from '../core/event-pattern';
+import { MAX_EVENTBRIDGE_JSON_DEPTH, jsonTextDepth } from '../core/json-depth';
+import { MAX_ENTRY_BYTES, putEventsEntrySize } from './put-events-size';
 import type { Journal } from './sfn/journal';
 import { NO_JOURNAL } from './sfn/journal';
 
@@ -105,9 +107,6 @@ export interface BusOptions {
   readonly partitionKey?: (event: EventEnvelope) => string | undefined;
 }
 
-/** 256 KB, the PutEvents limit for the total entry size. */
-export const MAX_ENTRY_BYTES = 256 * 1024;
-
 interface Queued {
   readonly event: EventEnvelope;
   readonly key: string | undefined;
@@ -147,12 +146,17 @@ export class LocalEventBus {
   /** PutEvents: per-entry validation and results, as EventBridge answers them; accepted entries are durable when it resolves. */
   async putEvents(entries: readonly PutEventsEntry[]): Promise<{ Entries: PutEventsResultEntry[]; FailedEntryCount: number }> {
     while (this.dispatching && this.queued() >= this.maxQueued) await this.change();
-    const results = entries.map((entry) => {
+    const results = entries.map((entry): PutEventsResultEntry => {
       const invalid = validateEntry(entry, this.busName);
       if (invalid) return invalid;
-      const envelope = this.envelope(entry);
-      this.accept(envelope, true);
-      return { EventId: envelope.id };
+      try {
+        const envelope = this.envelope(entry);
+        this.accept(envelope, true);
+        return { EventId: envelope.id };
+      } catch (err) {
+        // One entry's failure is that entry's result; the others keep theirs (never a 500 after some were accepted).
+        return { ErrorCode: 'InternalFailure', ErrorMessage: `The entry could not be accepted: ${err instanceof Error ? err.message : String(err)}` };
+      }
     });
     this.journal.flush();
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
@@ -331,6 +335,7 @@ function validateEntry(entry: PutEventsEntry, busName: string): PutEventsResultE
   if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
   if (!entry.DetailType) return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
   if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+  if (jsonTextDepth(entry.Detail) > MAX_EVENTBRIDGE_JSON_DEPTH) return fail('MalformedDetail', `Detail is malformed: it nests JSON deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels, the most PutEvents processes.`);
   let detail: unknown;
   try {
     detail = JSON.parse(entry.Detail);
@@ -341,7 +346,7 @@ function validateEntry(entry: PutEventsEntry, busName: string): PutEventsResultE
   if (entry.EventBusName !== undefined && entry.EventBusName !== busName && !entry.EventBusName.endsWith(`:event-bus/${busName}`)) {
     return fail('ResourceNotFoundException', `Event bus ${entry.EventBusName} does not exist.`);
   }
-  const size = Buffer.byteLength(JSON.stringify(entry));
+  const size = putEventsEntrySize(entry);
   if (size > MAX_ENTRY_BYTES) return fail('EntrySizeExceeded', `Total size of the entries in the request is over the limit (${size} > ${MAX_ENTRY_BYTES} bytes).`);
   return undefined;
 }

@@ -135,13 +135,14 @@ ${table(
 /** Answers the dashboard's routes; returns false for any other request. */
 export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions, budget: BudgetConfig = DEFAULT_BUDGET_CONFIG): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
-    if (req.method !== 'GET' || req.headers['x-amz-target'] !== undefined) return false;
+    // HEAD answers as GET does, without the body (Node's http drops it for HEAD).
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers['x-amz-target'] !== undefined) return false;
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/' && path !== '/_chatline/api/overview') return false;
     overview(store, sfn, new Date(), budget).then(
       (o) => {
         const [type, body] = path === '/' ? ['text/html; charset=utf-8', renderDashboard(o)] : ['application/json', JSON.stringify(o)];
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) }).end(body);
       },
       (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`dashboard: ${(err as Error).message}`),
     );

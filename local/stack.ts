@@ -7,7 +7,7 @@ import './polyfills';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
@@ -158,9 +158,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dashboard = dashboardHandler(store, sfn, budget);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));
+    readBoundedBody(req, res, MAX_REQUEST_BYTES, (body) => void awsApi(req, res, body));
   });
   await listenOnLoopback(server, options.port ?? 0).catch((err: unknown) => {
     store.close();
@@ -271,6 +269,29 @@ function openStore(dbPath: string, release: () => void): SqliteStore {
 }
 
 /** Binds 127.0.0.1 only; a taken port is a PortInUseError, not an unhandled 'error' event. */
+/**
+ * The most a request body may hold: AWS caps StartExecution input and PutEvents entries at 256 KB;
+ * 1 MiB leaves room for JSON escaping and the simulator's routes, and keeps a hostile client from
+ * filling memory.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Collects a body up to `limit` bytes; a longer one is answered 413 at once and the rest discarded. */
+function readBoundedBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (c: Buffer) => {
+    size += c.length;
+    if (size <= limit) return void chunks.push(c);
+    req.off('data', onData);
+    req.resume();
+    const text = JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body over ${limit} bytes` });
+    res.writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+  };
+  req.on('data', onData);
+  req.on('end', () => size <= limit && done(Buffer.concat(chunks)));
+}
+
 function listenOnLoopback(server: ReturnType<typeof createServer>, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);

@@ -4,6 +4,7 @@
  * ListRules and DescribeRule for the bus's rules.
  */
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from '../../core/event-pattern';
+import { MAX_ENTRY_BYTES, putEventsEntrySize } from '../put-events-size';
 import type { BusEntry, EventBusBackend, RuleView } from './backends';
 import { AwsApiError, decodeToken, encodeToken, pageSize, read, serializationError, validationError } from './wire';
 
@@ -45,6 +46,8 @@ export function createEventsApi(o: EventsApiOptions): Record<string, Op> {
       if (entries.length < 1) throw validationError('entries', '[]', 'Member must have length greater than or equal to 1');
       if (entries.length > 10) throw validationError('entries', `[${entries.length} entries]`, 'Member must have length less than or equal to 10');
       const busEntries = entries.map((raw, i) => toBusEntry(raw, i));
+      const total = busEntries.reduce((n, e) => n + putEventsEntrySize(e), 0);
+      if (total >= MAX_ENTRY_BYTES) throw new AwsApiError('ValidationException', 'Total size of the entries in the request is over the limit.'); // AWS's words, for the whole request
       const { Entries, FailedEntryCount } = await o.bus.putEvents(busEntries);
       return { FailedEntryCount, Entries };
     },

@@ -42,7 +42,7 @@ export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
     if (target === undefined) return deps.simulator.handle(req, res, body);
     const dot = target.indexOf('.');
     const [prefix, op] = dot < 0 ? [target, ''] : [target.slice(0, dot), target.slice(dot + 1)];
-    const service = services[prefix];
+    const service = Object.hasOwn(services, prefix) ? services[prefix] : undefined;
     const version: JsonVersion = service?.version ?? (header(req, 'content-type')?.includes('1.0') ? '1.0' : '1.1');
     try {
       const handler = service && Object.hasOwn(service.ops, op) ? service.ops[op] : undefined;

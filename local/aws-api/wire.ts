@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { MAX_EVENTBRIDGE_JSON_DEPTH, jsonTextDepth } from '../../core/json-depth';
 
 export type JsonVersion = '1.0' | '1.1';
 
@@ -45,10 +46,19 @@ export function sendAwsError(res: ServerResponse, version: JsonVersion, err: Aws
   sendAwsJson(res, version, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
 }
 
+/** Refuses invalid UTF-8 instead of replacing it (two different ids must never decode to one). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The request body as a JSON object; an empty body is `{}`. */
 export function parseBody(body: Buffer): Record<string, unknown> {
-  const text = body.toString('utf8').trim();
+  let text: string;
+  try {
+    text = UTF8.decode(body).trim();
+  } catch {
+    throw serializationError('Malformed request body: not valid UTF-8');
+  }
   if (text === '') return {};
+  if (jsonTextDepth(text) > MAX_EVENTBRIDGE_JSON_DEPTH) throw serializationError(`Malformed request body: it nests JSON deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
