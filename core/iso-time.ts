@@ -36,3 +36,13 @@ function inRange(ms: number): { reason: string } | undefined {
   if (!Number.isFinite(ms) || ms < EARLIEST_INSTANT_MS || ms >= LATEST_INSTANT_MS) return { reason: 'timestamp outside the accepted range 2000-01-01 to 2100-01-01' };
   return undefined;
 }
+
+/**
+ * A Wait state's TimestampPath value for "not before epoch ms `ms`": Step Functions "considers the
+ * time value up to seconds and truncates milliseconds" (ASL Wait state), so a Wait until
+ * 10:00:00.700 would end at 10:00:00, before the slot it was given. Rounded up to the next whole
+ * second, it never ends early.
+ */
+export function waitTimestamp(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString();
+}

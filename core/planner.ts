@@ -10,6 +10,7 @@
  *    session's last segment.
  */
 import { PastSessionNotReadyError } from './errors';
+import { waitTimestamp } from './iso-time';
 import type { RehydrationType } from './identifiers';
 import { deriveClientToken } from './identifiers';
 import type { Segment } from './lineage';
@@ -91,11 +92,12 @@ export function planResumption(input: PlanInput): PlanDecision {
   if (nonChat) return { action: 'skip', reason: `past session ${sessionId} has a ${nonChat.channel} segment ${nonChat.contactId}` };
 
   const lastEnd = maxTime(segments.map((s) => s.disconnectedAt ?? ''));
-  const notBefore = maxTime([
+  const readyAt = maxTime([
     addSeconds(lastEnd, config.readinessDelaySeconds),
     addSeconds(intent.detectedAt, config.lateEventGraceSeconds),
   ]);
-  if (input.now.toISOString() < notBefore) return { action: 'wait', notBefore };
+  if (input.now.toISOString() < readyAt) return { action: 'wait', notBefore: waitTimestamp(Date.parse(readyAt)) };
+  const notBefore = readyAt;
 
   const policy = intent.policy ?? config.defaultPolicy;
   const ordered = orderSession(segments);

@@ -1,5 +1,5 @@
 /** The pure edge checks: strict ISO-8601 instants and JSON nesting depth measured without recursion. */
-import { parseIsoInstant } from '../../core/iso-time';
+import { parseIsoInstant, waitTimestamp } from '../../core/iso-time';
 import { jsonTextDepth, nestsDeeperThan } from '../../core/json-depth';
 import { parseInputEvent } from '../../core/schemas';
 import { INSTANCE_ARN, contactEvent } from '../fixtures/contact-events';
@@ -78,4 +78,12 @@ describe('JSON depth', () => {
     }
     expect(parseInputEvent(contactEvent({ eventType: 'INITIATED', contactId: 'c-1', time: T, instanceArn: INSTANCE_ARN })).kind).toBe('contact');
   });
+});
+
+describe('waitTimestamp', () => {
+  it.each([
+    [Date.parse('2024-05-02T09:00:30.000Z'), '2024-05-02T09:00:30.000Z'],
+    [Date.parse('2024-05-02T09:00:30.001Z'), '2024-05-02T09:00:31.000Z'],
+    [Date.parse('2024-05-02T09:00:30.999Z'), '2024-05-02T09:00:31.000Z'],
+  ])('rounds %d up to the whole second %s', (ms, iso) => expect(waitTimestamp(ms)).toBe(iso));
 });

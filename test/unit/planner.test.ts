@@ -224,7 +224,8 @@ describe('Planner', () => {
         const onTime = plan({ intent: returning, now: new Date(readyAt) });
 
         // Assess
-        expect(early).toEqual({ action: 'wait', notBefore: readyAt });
+        // The Wait's timestamp is rounded up to the second: Step Functions truncates milliseconds.
+        expect(early).toEqual({ action: 'wait', notBefore: new Date(Math.ceil((lastEnd + 60_000) / 1000) * 1000).toISOString() });
         expect(associated(onTime).notBefore).toBe(readyAt);
       });
 
@@ -244,7 +245,8 @@ describe('Planner', () => {
 
       it('takes its delays from the config', () => {
         const decision = plan({ intent: intent({ detectedAt: SEED_TIMES.c3Disconnected }), now: new Date(lastEnd), config: { ...config, readinessDelaySeconds: 30, lateEventGraceSeconds: 0 } });
-        expect(decision).toEqual({ action: 'wait', notBefore: new Date(lastEnd + 30_000).toISOString() });
+        expect(decision).toEqual({ action: 'wait', notBefore: new Date(Math.ceil((lastEnd + 30_000) / 1000) * 1000).toISOString() });
+        expect(new Date(lastEnd).getUTCMilliseconds()).not.toBe(0); // so the rounding is exercised
       });
     });
 

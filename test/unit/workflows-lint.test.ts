@@ -134,6 +134,18 @@ describe('Workflows', () => {
         expect(unbounded).toEqual([]);
       });
 
+      it('retries every Lambda invoke on the transient Lambda errors AWS recommends, ClientExecutionTimeoutException among them', () => {
+        // "Handle transient Lambda service exceptions" (Step Functions developer guide): the recommended retrier.
+        const recommended = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+        const lambdas = tasks.filter(([, s]) => s['Resource'] === 'arn:aws:states:::lambda:invoke');
+        expect(lambdas.length).toBeGreaterThan(0);
+        const missing = lambdas.flatMap(([name, s]) => {
+          const retried = ((s['Retry'] ?? []) as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
+          return recommended.filter((e) => !retried.includes(e)).map((e) => `${name}: ${e}`);
+        });
+        expect(missing).toEqual([]);
+      });
+
       it('uses no .waitForTaskToken integration', () => {
         const callbacks = tasks.filter(([, s]) => String(s['Resource']).endsWith('.waitForTaskToken')).map(([name]) => name);
         expect(callbacks).toEqual([]);
