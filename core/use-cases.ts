@@ -4,7 +4,6 @@
  */
 import { RESUMPTION_DETAIL_TYPES } from './constants';
 import { ConnectThrottledError, InvalidEventError } from './errors';
-import { waitTimestamp } from './iso-time';
 import { dedupKey, resumeExecutionName } from './identifiers';
 import type { Outcome, Resumption } from './ledger';
 import { applyOutcome } from './ledger';
@@ -226,7 +225,7 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
   const nowMs = deps.now().getTime();
   if (!budget.enabled) {
     const backoffMs = throttled ? (deps.random ?? Math.random)() * Math.min(30, 2 ** (rounds - 1)) * 1000 : 0;
-    return { action: 'associate', plan, slotAt: waitTimestamp(nowMs + backoffMs) };
+    return { action: 'associate', plan, slotAt: new Date(nowMs + backoffMs).toISOString() };
   }
   const key = BUDGET_KEYS.association;
   const limits = budget.association;
@@ -240,7 +239,7 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
     const waitS = Math.ceil((turn.overAt - nowMs) / 1000);
     return { action: 'skip', reason: `would wait ${waitS} s for its turn in the CreatePersistentContactAssociation budget (${limits.ratePerSecond}/s), over the limit of ${budget.maxWaitSeconds} s` };
   }
-  return { action: 'associate', plan, slotAt: waitTimestamp(turn.slotAt) };
+  return { action: 'associate', plan, slotAt: new Date(turn.slotAt).toISOString() };
 }
 
 /** Gap fill's DescribeContact calls, each with its slot in the DescribeContact budget (its own). */
@@ -255,7 +254,7 @@ async function describeTurns(deps: PlanStepDeps, contactIds: readonly string[]):
       return r.granted ? { next: r.state, result: r.slots } : { result: contactIds.map(() => nowMs) };
     });
   }
-  return { action: 'describe', contactIds, items: contactIds.map((contactId, i) => ({ contactId, slotAt: waitTimestamp(slots[i] ?? nowMs) })) };
+  return { action: 'describe', contactIds, items: contactIds.map((contactId, i) => ({ contactId, slotAt: new Date(slots[i] ?? nowMs).toISOString() })) };
 }
 
 async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promise<Segment[]> {
