@@ -11,7 +11,10 @@
  * real SDK client: ListExecutions' first page, a status-filtered page, the page after a
  * nextToken, and the dashboard's overview (target: each under 100 ms; measured, not asserted).
  *
- *   npx tsx bench/replay-million.ts [--events 1000000] [--executions 1000000] [--only replay|list]
+ * `--node-flags` passes V8 flags to the replay process: its RSS is mostly V8 letting its heap grow
+ * (live heap ~50 MB at 200k events, RSS ~310 MB; `--max-old-space-size=160` held it at 188 MB).
+ *
+ *   npx tsx bench/replay-million.ts [--events 1000000] [--executions 1000000] [--only replay|list] [--node-flags "--max-old-space-size=224"]
  */
 import '../cli/quiet-warnings';
 import { execFile } from 'node:child_process';
@@ -32,12 +35,12 @@ function arg(name: string, fallback: string): string {
   return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
 }
 
-function replay(file: string, db: string): Promise<{ stdout: string; stderr: string; code: number; seconds: number }> {
+function replay(file: string, db: string, nodeFlags: readonly string[]): Promise<{ stdout: string; stderr: string; code: number; seconds: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--require', join(__dirname, 'report-rss.cjs'), join(ROOT, 'bin', 'chatline.cjs'), 'replay', file, '--db', db, '--grace', '0', '--json'],
+      [...nodeFlags, '--require', join(__dirname, 'report-rss.cjs'), join(ROOT, 'bin', 'chatline.cjs'), 'replay', file, '--db', db, '--grace', '0', '--json'],
       { maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
       (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? Number((err as { code?: number }).code ?? 1) : 0, seconds: (performance.now() - t0) / 1000 }),
     );
@@ -117,7 +120,8 @@ async function main(): Promise<void> {
       return;
     }
     const generated = await writeTraffic(join(dir, 'traffic.jsonl'), { events: Number(arg('events', '1000000')), returnProbability: 0.1 });
-    const run = await replay(generated.file, join(dir, 'replay.db'));
+    const nodeFlags = arg('node-flags', '').split(' ').filter((f) => f !== '');
+    const run = await replay(generated.file, join(dir, 'replay.db'), nodeFlags);
     const maxRssKb = Number(/maxRSS-kB (\d+)/.exec(run.stderr)?.[1] ?? Number.NaN);
     const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as ReplayReport;
     const associated = report.resumptions.filter((r) => r.status === 'ASSOCIATED');
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
       sessions: generated.sessions,
       contacts: generated.contacts,
       returns: generated.returns,
+      nodeFlags,
       exitCode: run.code,
       wallSeconds: Number(run.seconds.toFixed(1)),
       eventsPerSecond: Math.round(generated.events / run.seconds),
