@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ContactOrderedDelivery } from '../cli/replay-delivery';
+import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import { recordContactEvent } from '../core/use-cases';
 import type { EventEnvelope } from '../local/bus';
 import { startLocalStack } from '../local/stack';
@@ -42,7 +43,7 @@ async function rawRate(events: readonly EventEnvelope[], returns: ReadonlySet<st
   const resumes: Promise<unknown>[] = [];
   const now = new Date(0).toISOString();
   const resumeTasks = {
-    PlanResumption: async () => ({ Payload: { instanceId: 'i', contactId: 'c', plan: { action: 'associate', plan: { notBefore: now, rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: 's', clientToken: 't' } } } }),
+    PlanResumption: async () => ({ Payload: { instanceId: 'i', contactId: 'c', plan: { action: 'associate', slotAt: now, plan: { notBefore: now, rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: 's', clientToken: 't' } } } }),
     Associate: async () => ({ ContinuedFromContactId: 's' }),
     RecordOutcome: async () => ({ Payload: { detailType: 'Chat Resumption Succeeded', detail: {} } }),
     PublishOutcome: async () => ({ Entries: [], FailedEntryCount: 0 }),
@@ -50,7 +51,7 @@ async function rawRate(events: readonly EventEnvelope[], returns: ReadonlySet<st
   const contactTasks = {
     RecordContactEvent: async (input: { Payload: EventEnvelope }) => {
       const d = input.Payload.detail as { contactId: string; eventType: string };
-      return { Payload: returns.has(d.contactId) && d.eventType === 'INITIATED' ? { outcome: 'recorded', resume: { name: d.contactId, input: { instanceId: 'i', contactId: d.contactId } } } : { outcome: 'recorded' } };
+      return { Payload: { outcome: 'recorded', resumes: returns.has(d.contactId) && d.eventType === 'INITIATED' ? [{ name: d.contactId, input: { instanceId: 'i', contactId: d.contactId } }] : [] } };
     },
     StartResumeChat: async (input: { Input: unknown }) => {
       resumes.push(resumeChat.run(input.Input as never, { overrides: { taskResourceLocalHandlers: resumeTasks as never } }).result);
@@ -80,6 +81,9 @@ async function pipelineRate(events: readonly EventEnvelope[], dir: string): Prom
     dbPath: join(dir, 'pipeline.db'),
     planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: 0 },
     simulator: { transcriptReadySeconds: 0, throttling: false },
+    // As `chatline replay` runs by default: not bound by Connect's quota, so no budget pacing
+    // the returns' calls either (paced, 319 returns alone take ~80 s of idle waiting).
+    budget: { ...DEFAULT_BUDGET_CONFIG, enabled: false },
     keepMirroredEvents: false,
   });
   const t0 = performance.now();
@@ -94,7 +98,11 @@ async function pipelineRate(events: readonly EventEnvelope[], dir: string): Prom
   const cpu = process.cpuUsage(cpu0);
   process.stderr.write(`pipeline: ${wall.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
   const segments = stack.store.segmentsPage(undefined, 1_000_000).length;
-  const associated = (await stack.store.listResumptions()).filter((r) => r.status === 'ASSOCIATED').length;
+  const resumptions = await stack.store.listResumptions();
+  const associated = resumptions.filter((r) => r.status === 'ASSOCIATED').length;
+  const byStatus: Record<string, number> = {};
+  for (const r of resumptions) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  process.stderr.write(`pipeline resumptions ${JSON.stringify(byStatus)}, executions ${JSON.stringify(stack.sfn.countExecutions())}\n`);
   await stack.close();
   return { rate, segments, associated };
 }

@@ -17,10 +17,10 @@ export type LineOutcome =
   | { kind: 'rejected'; reason: string; kept?: boolean }
   | { kind: 'failed'; failure: FailedExecution };
 
-/** The output of a contact-events execution: RecordContactEvent's result (a return names its resume-chat execution). */
+/** The output of a contact-events execution: RecordContactEvent's result (each return it reveals names its resume-chat execution). */
 interface ContactEventsOutput {
   outcome?: string;
-  resume?: { name?: string } | { name?: string }[];
+  resumes?: { name?: string }[];
 }
 
 export class ContactOrderedDelivery {
@@ -76,7 +76,7 @@ function lineOutcome(line: number, event: EventEnvelope, outcome: TargetOutcome)
   const execution = outcome.result as Execution;
   if (execution.status === 'SUCCEEDED') {
     const output = JSON.parse(execution.output ?? '{}') as ContactEventsOutput;
-    const resumes = (Array.isArray(output.resume) ? output.resume : output.resume ? [output.resume] : []).flatMap((r) => (r.name ? [r.name] : []));
+    const resumes = (output.resumes ?? []).flatMap((r) => (r.name ? [r.name] : []));
     return { result: { kind: output.outcome === 'duplicate' ? 'duplicate' : 'accepted' }, resumes };
   }
   // RecordContactEvent rejected it, and kept it in the rejected store itself.

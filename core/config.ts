@@ -19,6 +19,16 @@ export function parseSeconds(name: string, value: string): number {
   return n;
 }
 
+/**
+ * CHATLINE_RETENTION_SECONDS: how long the local stack keeps finished Standard executions (with
+ * their history), processed-event keys and mirrored Connect events. Unset or empty: kept for
+ * good (the default); Step Functions itself keeps a finished execution 90 days (7776000).
+ */
+export function retentionSecondsFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const value = env['CHATLINE_RETENTION_SECONDS'];
+  return value === undefined || value.trim() === '' ? undefined : parseSeconds('CHATLINE_RETENTION_SECONDS', value);
+}
+
 /** Reads REHYDRATION_POLICY, READINESS_DELAY_SECONDS, LATE_EVENT_GRACE_SECONDS and GAP_FILL_AFTER_SECONDS, with defaults. */
 export function plannerConfigFromEnv(env: Readonly<Record<string, string | undefined>>): PlannerConfig {
   const policy = env['REHYDRATION_POLICY'];

@@ -194,6 +194,40 @@ describe('local bus deliveries', () => {
 });
 
 describe('retention', () => {
+  it('takes its age from CHATLINE_RETENTION_SECONDS when the stack is given none, and keeps all when neither is set', async () => {
+    const finishOne = async (stack: Awaited<ReturnType<typeof startTestStack>>): Promise<void> => {
+      const sim = stack.simulator;
+      const instanceId = sim.createInstance();
+      const { contactId } = await sim.startChat({ instanceId, customerId: 'env' });
+      await sim.acceptContact(instanceId, contactId, 'a1');
+      await sim.endContact(instanceId, contactId);
+      await stack.waitForIdle();
+      await sim.startChat({ instanceId, customerId: 'env' });
+      await stack.waitForIdle();
+    };
+    const muchLater = new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000);
+    const keepAll = await startTestStack();
+    try {
+      await finishOne(keepAll);
+      expect(keepAll.prune(muchLater).executions).toBe(0);
+    } finally {
+      await keepAll.dispose();
+    }
+    process.env['CHATLINE_RETENTION_SECONDS'] = '60';
+    try {
+      const stack = await startTestStack();
+      try {
+        await finishOne(stack);
+        expect(stack.prune(new Date()).executions).toBe(0);
+        expect(stack.prune(new Date(Date.now() + 61 * 1000)).executions).toBe(1);
+      } finally {
+        await stack.dispose();
+      }
+    } finally {
+      delete process.env['CHATLINE_RETENTION_SECONDS'];
+    }
+  });
+
   it('prunes finished executions, their history, processed-event keys and mirrored events older than the retention', async () => {
     const stack = await startTestStack({ retentionSeconds: 3600 });
     try {

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../../core/errors';
-import { parsePolicy, parseSeconds, plannerConfigFromEnv } from '../../core/config';
+import { parsePolicy, parseSeconds, plannerConfigFromEnv, retentionSecondsFromEnv } from '../../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../../core/planner';
 
 describe('Config', () => {
@@ -27,6 +27,15 @@ describe('Config', () => {
       expect(() => parseSeconds('LATE_EVENT_GRACE_SECONDS', value)).toThrow(
         new InvalidConfigError(`LATE_EVENT_GRACE_SECONDS must be a number of seconds >= 0; got "${value}"`),
       );
+    });
+  });
+
+  describe('retentionSecondsFromEnv', () => {
+    it('keeps everything when unset or empty, else reads decimal seconds', () => {
+      expect(retentionSecondsFromEnv({})).toBeUndefined();
+      expect(retentionSecondsFromEnv({ CHATLINE_RETENTION_SECONDS: ' ' })).toBeUndefined();
+      expect(retentionSecondsFromEnv({ CHATLINE_RETENTION_SECONDS: '7776000' })).toBe(7776000);
+      expect(() => retentionSecondsFromEnv({ CHATLINE_RETENTION_SECONDS: '90d' })).toThrow(InvalidConfigError);
     });
   });
 
