@@ -6,37 +6,16 @@
  */
 import { CUSTOMER_RETURNED_DETAIL_TYPE } from '../core/constants';
 import { InvalidEventError } from '../core/errors';
+import { jsonValueProblem } from '../core/json-input';
 import { parseInputEvent } from '../core/schemas';
 import type { EventEnvelope } from '../local/bus';
 
-/**
- * "PutEvents will only process nested JSON up to 1000 levels deep" (PutEvents API reference;
- * other copies of the page say 1100: the lower one is kept). Deeper values also overflow the
- * stack of JSON.stringify and structuredClone, which every later step uses.
- */
-export const MAX_JSON_DEPTH = 1000;
+export { jsonDepth, MAX_JSON_DEPTH } from '../core/json-input';
 
 export type Screened =
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'deliver'; readonly event: EventEnvelope; readonly contactId: string };
-
-/** How deep `value` nests (a scalar is 0, `{}` is 1), counted without recursion; stops past `limit`. */
-export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    const d = depth + 1;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, d]);
-    }
-  }
-  return max;
-}
 
 /**
  * Screens one line. `matchingRules` says which bus rules an envelope matches (the rules the CDK
@@ -49,7 +28,8 @@ export function screenLine(text: string, matchingRules: (event: EventEnvelope) =
   } catch (err) {
     return { kind: 'rejected', reason: `not JSON: ${(err as Error).message}` };
   }
-  if (jsonDepth(value) > MAX_JSON_DEPTH) return { kind: 'rejected', reason: `nested deeper than ${MAX_JSON_DEPTH} levels (the PutEvents limit)` };
+  const problem = jsonValueProblem(value);
+  if (problem) return { kind: 'rejected', reason: problem };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'rejected', reason: 'not an EventBridge event: expected a JSON object' };
   const e = value as Record<string, unknown>;
   const missing = ['source', 'detail-type'].filter((k) => typeof e[k] !== 'string' || (e[k] as string).length === 0);

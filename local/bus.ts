@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
+import { JsonInputError, parseJsonInput } from '../core/json-input';
 import { matchesEventPattern, validateEventPattern } from '../core/event-pattern';
 import type { Journal } from './sfn/journal';
 import { NO_JOURNAL } from './sfn/journal';
@@ -147,12 +148,17 @@ export class LocalEventBus {
   /** PutEvents: per-entry validation and results, as EventBridge answers them; accepted entries are durable when it resolves. */
   async putEvents(entries: readonly PutEventsEntry[]): Promise<{ Entries: PutEventsResultEntry[]; FailedEntryCount: number }> {
     while (this.dispatching && this.queued() >= this.maxQueued) await this.change();
-    const results = entries.map((entry) => {
+    const results = entries.map((entry): PutEventsResultEntry => {
       const invalid = validateEntry(entry, this.busName);
       if (invalid) return invalid;
-      const envelope = this.envelope(entry);
-      this.accept(envelope, true);
-      return { EventId: envelope.id };
+      // One entry's failure is that entry's result: the others keep theirs (never a 500 after some were accepted).
+      try {
+        const envelope = this.envelope(entry);
+        this.accept(envelope, true);
+        return { EventId: envelope.id };
+      } catch (err) {
+        return { ErrorCode: 'InternalFailure', ErrorMessage: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+      }
     });
     this.journal.flush();
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
@@ -333,9 +339,9 @@ function validateEntry(entry: PutEventsEntry, busName: string): PutEventsResultE
   if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
   let detail: unknown;
   try {
-    detail = JSON.parse(entry.Detail);
-  } catch {
-    return fail('MalformedDetail', 'Detail is malformed.');
+    detail = parseJsonInput(entry.Detail);
+  } catch (err) {
+    return fail('MalformedDetail', err instanceof JsonInputError && !err.reason.startsWith('not JSON') ? `Detail is malformed: ${err.reason}.` : 'Detail is malformed.');
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return fail('MalformedDetail', 'Detail is malformed.');
   if (entry.EventBusName !== undefined && entry.EventBusName !== busName && !entry.EventBusName.endsWith(`:event-bus/${busName}`)) {

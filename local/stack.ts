@@ -22,7 +22,8 @@ import type { SimulatorOptions } from '../simulator';
 import { ConnectSimulator } from '../simulator';
 import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
-import { createAwsRequestHandler } from './aws-api';
+import { boundedRequestListener, createAwsRequestHandler } from './aws-api';
+import type { RejectedInput } from './aws-api';
 import type { EventEnvelope } from './bus';
 import { DeliverySuspended, LocalEventBus } from './bus';
 import { dashboardHandler } from './dashboard';
@@ -154,13 +155,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (mirrors) bus.observe((event, matched) => matched.includes(contactRule as string) && journal.keepMirroredEvent(event));
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
-  const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules });
+  const onRejected = (r: RejectedInput): Promise<void> => store.putRejected({ receivedAt: new Date().toISOString(), ...r });
+  const awsApi = boundedRequestListener(createAwsRequestHandler({ sfn, bus, simulator, rules, onRejected }));
   const dashboard = dashboardHandler(store, sfn, budget);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void awsApi(req, res, Buffer.concat(chunks)));
+    awsApi(req, res);
   });
   await listenOnLoopback(server, options.port ?? 0).catch((err: unknown) => {
     store.close();

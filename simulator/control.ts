@@ -23,7 +23,7 @@ import type { ConnectSimulator, StartChatOptions } from './index';
 import { REHYDRATION_TYPES } from './contacts';
 import { ConnectError, invalidParameter } from './errors';
 import { parseFaultConfig } from './faults';
-import { pathSegments } from './http';
+import { parseJsonValue, pathSegments } from './http';
 import { isApiName, type ApiName } from './semantics';
 import type { RateLimit } from './throttle';
 
@@ -34,14 +34,7 @@ export interface ControlResult {
 
 const ok = (body: unknown = {}): ControlResult => ({ status: 200, body });
 
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ConnectError('SerializationException', 'The request body is not valid JSON');
-  }
-}
+const parseJson = parseJsonValue;
 
 function asObject(v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('The body must be a JSON object');
