@@ -3,6 +3,7 @@
  * validation here, per-entry results from the bus), TestEventPattern (core/event-pattern),
  * ListRules and DescribeRule for the bus's rules.
  */
+import { parseIsoInstant } from '../../core/schemas';
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from '../../core/event-pattern';
 import type { BusEntry, EventBusBackend, RejectedInput, RuleView } from './backends';
 import { AwsApiError, decodeToken, encodeToken, pageSize, read, serializationError, validationError } from './wire';
@@ -131,7 +132,8 @@ function toBusEntry(raw: unknown, index: number): BusEntry {
   let at: Date | undefined;
   if (time !== undefined && time !== null) {
     // awsJson timestamps are epoch seconds; ISO text is accepted from hand-written clients.
-    at = typeof time === 'number' ? new Date(time * 1000) : typeof time === 'string' ? new Date(time) : undefined;
+    const ms = typeof time === 'number' ? time * 1000 : typeof time === 'string' ? parseIsoInstant(time) : undefined;
+    at = ms === undefined ? undefined : new Date(ms);
     if (!at || Number.isNaN(at.getTime())) throw serializationError(`Entries[${index}].Time must be a timestamp`);
   }
   const entry: BusEntry = {};
