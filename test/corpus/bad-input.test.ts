@@ -14,7 +14,7 @@ import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGIO
 import type { RejectedEvent } from '../../core/store';
 import { MAX_REQUEST_BYTES } from '../../local/aws-api/wire';
 import { stateMachineArn } from '../../local/stack';
-import { contactEvent, INSTANCE_ARN } from '../fixtures/contact-events';
+import { BAD_INSTANCE_ARNS, contactEvent } from '../fixtures/contact-events';
 import { startTestStack } from '../integration/local-stack-harness';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -75,19 +75,7 @@ const contactMutations: readonly Mutation[] = [
   ['empty eventType', setDetail('eventType', ''), /eventType/],
   ['numeric eventType', setDetail('eventType', 3), /eventType/],
   ['no instanceArn', dropDetail('instanceArn'), /instanceArn/],
-  ...[
-    'x',
-    'arn:aws:sqs:us-east-1:111122223333:queue',
-    'arn:aws:connect:::instance/x',
-    'arn:aws:connect:us-east-1::instance/x',
-    'arn:aws:connect::111122223333:instance/x',
-    'arn:aws:connect:us-east-1:1234:instance/x',
-    'arn:aws:connect:US-EAST-1:111122223333:instance/x',
-    'arn:aws:connect:us-east-1:111122223333:instance/',
-    'arn:aws:connect:us-east-1:111122223333:instance/a/b',
-    `arn:aws:connect:us-east-1:111122223333:instance/${'i'.repeat(101)}`,
-    `${INSTANCE_ARN} `,
-  ].map((arn): Mutation => [`instanceArn ${arn.slice(0, 60)}`, setDetail('instanceArn', arn), /instanceArn/]),
+  ...BAD_INSTANCE_ARNS.map((arn): Mutation => [`instanceArn ${arn.slice(0, 60)}`, setDetail('instanceArn', arn), /instanceArn/]),
   ['numeric instanceArn', setDetail('instanceArn', 1), /instanceArn/],
   ['empty initialContactId', setDetail('initialContactId', ''), /initialContactId/],
   ['initialContactId of 300 characters', setDetail('initialContactId', 'i'.repeat(300)), /initialContactId/],
