@@ -14,6 +14,8 @@ import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGIO
 import type { RejectedEvent } from '../../core/store';
 import { MAX_REQUEST_BYTES } from '../../local/aws-api/wire';
 import { stateMachineArn } from '../../local/stack';
+import { ConnectSimulator } from '../../simulator';
+import { MAX_BODY_BYTES as SIM_MAX_BODY_BYTES } from '../../simulator/http';
 import { BAD_INSTANCE_ARNS, contactEvent } from '../fixtures/contact-events';
 import { startTestStack } from '../integration/local-stack-harness';
 
@@ -396,6 +398,27 @@ describe('Connect simulator (real SDK client)', () => {
     }
     expect(err?.$metadata.httpStatusCode).toBe(status);
     expect(err?.name).toMatch(/Exception$/);
+  });
+});
+
+
+describe('the standalone simulator (chatline sim)', () => {
+  it.each([
+    ['a body over 1 MiB', 'PUT', '/contact/chat', Buffer.alloc(SIM_MAX_BODY_BYTES + 1, 0x20), 413, 'RequestEntityTooLargeException'],
+    ['invalid UTF-8', 'PUT', '/contact/chat', Buffer.from([0x7b, 0xff, 0x7d]), 400, /Exception$/],
+    ['a __proto__ key on a control route', 'POST', '/_sim/instances', Buffer.from('{"__proto__":{"polluted":1}}'), 400, 'SerializationException'],
+  ] as const)('%s → %i', async (_name, method, path, body, status, code) => {
+    counted++;
+    const sim = new ConnectSimulator({});
+    const url = await sim.listen(0);
+    try {
+      const r = await fetch(`${url}${path}`, { method, body, headers: { 'content-type': 'application/json' } });
+      await r.text();
+      expect(r.status).toBe(status);
+      expect(r.headers.get('x-amzn-errortype')).toEqual(typeof code === 'string' ? code : expect.stringMatching(code));
+    } finally {
+      await sim.close();
+    }
   });
 });
 
