@@ -6,9 +6,11 @@
  */
 import { CUSTOMER_RETURNED_DETAIL_TYPE } from '../core/constants';
 import { InvalidEventError } from '../core/errors';
-import { MAX_EVENTBRIDGE_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth';
+import { jsonValueProblem } from '../core/json-input';
 import { parseInputEvent } from '../core/schemas';
 import type { EventEnvelope } from '../local/bus';
+
+export { jsonDepth, MAX_JSON_DEPTH } from '../core/json-input';
 
 export type Screened =
   | { readonly kind: 'rejected'; readonly reason: string }
@@ -26,7 +28,8 @@ export function screenLine(text: string, matchingRules: (event: EventEnvelope) =
   } catch (err) {
     return { kind: 'rejected', reason: `not JSON: ${(err as Error).message}` };
   }
-  if (nestsDeeperThan(value, MAX_EVENTBRIDGE_JSON_DEPTH)) return { kind: 'rejected', reason: `nested deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels (the PutEvents limit)` };
+  const problem = jsonValueProblem(value);
+  if (problem) return { kind: 'rejected', reason: problem };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'rejected', reason: 'not an EventBridge event: expected a JSON object' };
   const e = value as Record<string, unknown>;
   const missing = ['source', 'detail-type'].filter((k) => typeof e[k] !== 'string' || (e[k] as string).length === 0);

@@ -7,7 +7,7 @@
  * any duplicates, yields the same segment (property-tested in test/unit/lineage.test.ts).
  */
 import type { ContactEvent, DescribedContact } from './schemas';
-import { instanceIdFromArn } from './schemas';
+import { instanceIdFromArn, parseIsoInstant } from './schemas';
 
 export type SegmentKind = 'initial' | 'transfer' | 'survey' | 'continuation';
 
@@ -172,8 +172,8 @@ function greatest<T extends string>(a: T | undefined, b: T | undefined): T | und
 /** ISO strings compare correctly as text only in one format: normalize to `toISOString()`. */
 export function normalizeTime(t: string | undefined): string | undefined {
   if (t === undefined) return undefined;
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  const ms = parseIsoInstant(t);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 /** Drops undefined-valued keys so records compare and serialize the same everywhere. */

@@ -5,22 +5,53 @@
 import { z } from 'zod';
 import { CONNECT_EVENT_SOURCE, CONTACT_EVENT_DETAIL_TYPE, CUSTOMER_RETURNED_DETAIL_TYPE } from './constants';
 import { InvalidEventError } from './errors';
-import { checkInstant, parseIsoInstant } from './iso-time';
-import { MAX_EVENT_DEPTH, nestsDeeperThan } from './json-depth';
 
 const id = z.string().min(1).max(256);
-/** `arn:<partition>:connect:<region>:<account>:instance/<instance id>`, with a real region and a 12-digit account. */
-const INSTANCE_ARN = /^arn:aws(-[a-z]+)*:connect:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:instance\/[A-Za-z0-9-]{1,100}$/;
-const isoTime = z.string().superRefine((s, ctx) => {
-  const parsed = parseIsoInstant(s);
-  if ('reason' in parsed) ctx.addIssue({ code: 'custom', message: parsed.reason });
-});
+
+/**
+ * The instants chatline accepts: 1970-01-01 up to (not including) 2100-01-01. Connect fills unset
+ * timestamps with the epoch ("1970-01-01T00:00:00.001Z" in the Admin Guide's samples); anything
+ * past 2100 is a typo or an attack (a year-10000 time would sort before 2026 as text).
+ */
+export const EARLIEST_INSTANT_MS = 0;
+export const LATEST_INSTANT_MS = Date.UTC(2100, 0, 1);
+
+/** RFC 3339 date-time, as Connect and EventBridge write it: seconds required, fraction and Z or ±hh:mm offset. */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Strict ISO-8601 (RFC 3339) text → epoch ms, or undefined: no calendar overflow (2021-02-30),
+ * no free text ("March 7 2021"), no bare numbers ("1"), no year past 9999, and within
+ * [EARLIEST_INSTANT_MS, LATEST_INSTANT_MS). Compare instants with this, never the text.
+ */
+export function parseIsoInstant(text: string): number | undefined {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(fraction) - offsetMinutes * 60_000;
+  return ms >= EARLIEST_INSTANT_MS && ms < LATEST_INSTANT_MS ? ms : undefined;
+}
+
+/** `arn:<partition>:connect:<region>:<12-digit account>:instance/<id>`, the shape Connect writes (ids are 1-100 characters). */
+export const INSTANCE_ARN = /^arn:aws(?:-cn|-us-gov|-iso[a-z-]*)?:connect:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:instance\/[A-Za-z0-9-]{1,100}$/;
+
+const isoTime = z.string().refine((s) => parseIsoInstant(s) !== undefined, 'not an ISO-8601 timestamp between 1970 and 2100 (e.g. 2024-05-01T10:05:00.000Z)');
 
 export const contactEventDetailSchema = z.looseObject({
   eventType: z.string().min(1),
   contactId: id,
   channel: z.string().min(1),
-  instanceArn: z.string().regex(INSTANCE_ARN, 'not a Connect instance ARN (arn:aws:connect:<region>:<12-digit account>:instance/<id>)'),
+  instanceArn: z.string().regex(INSTANCE_ARN, 'not a Connect instance ARN'),
   initiationMethod: z.string().optional(),
   initialContactId: id.optional(),
   previousContactId: id.optional(),
@@ -51,12 +82,12 @@ export type ContactEvent = z.infer<typeof contactEventSchema>;
 
 /** A timestamp as DescribeContact gives it: epoch seconds on the wire, ISO text once serialized. */
 const describedTime = z.union([z.number(), z.string()]).transform((t, ctx) => {
-  const parsed = typeof t === 'number' ? checkInstant(t * 1000) : parseIsoInstant(t);
-  if ('reason' in parsed) {
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
+  const ms = typeof t === 'number' ? t * 1000 : parseIsoInstant(t);
+  if (ms === undefined || !Number.isFinite(ms) || ms < EARLIEST_INSTANT_MS || ms >= LATEST_INSTANT_MS) {
+    ctx.addIssue({ code: 'custom', message: 'not a timestamp' });
     return z.NEVER;
   }
-  return new Date(parsed.ms).toISOString();
+  return new Date(ms).toISOString();
 });
 
 /** The `Contact` of a DescribeContact answer (PascalCase), as far as the lineage needs it. */
@@ -104,7 +135,6 @@ export type ChatlineInputEvent =
 
 /** Parses an EventBridge envelope into one of the two inputs, or throws InvalidEventError. */
 export function parseInputEvent(raw: unknown): ChatlineInputEvent {
-  if (nestsDeeperThan(raw, MAX_EVENT_DEPTH)) throw new InvalidEventError(`(event): nests JSON deeper than ${MAX_EVENT_DEPTH} levels`);
   const detailType = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['detail-type'] : undefined;
   if (detailType === CONTACT_EVENT_DETAIL_TYPE) return { kind: 'contact', event: parseWith(contactEventSchema, raw) };
   if (detailType === CUSTOMER_RETURNED_DETAIL_TYPE) {

@@ -14,9 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
+import { JsonInputError, parseJsonInput } from '../core/json-input';
 import { matchesEventPattern, validateEventPattern } from '../core/event-pattern';
-import { MAX_EVENTBRIDGE_JSON_DEPTH, jsonTextDepth } from '../core/json-depth';
-import { MAX_ENTRY_BYTES, putEventsEntrySize } from './put-events-size';
 import type { Journal } from './sfn/journal';
 import { NO_JOURNAL } from './sfn/journal';
 
@@ -107,6 +106,9 @@ export interface BusOptions {
   readonly partitionKey?: (event: EventEnvelope) => string | undefined;
 }
 
+/** 256 KB, the PutEvents limit for the total entry size. */
+export const MAX_ENTRY_BYTES = 256 * 1024;
+
 interface Queued {
   readonly event: EventEnvelope;
   readonly key: string | undefined;
@@ -149,13 +151,13 @@ export class LocalEventBus {
     const results = entries.map((entry): PutEventsResultEntry => {
       const invalid = validateEntry(entry, this.busName);
       if (invalid) return invalid;
+      // One entry's failure is that entry's result: the others keep theirs (never a 500 after some were accepted).
       try {
         const envelope = this.envelope(entry);
         this.accept(envelope, true);
         return { EventId: envelope.id };
       } catch (err) {
-        // One entry's failure is that entry's result; the others keep theirs (never a 500 after some were accepted).
-        return { ErrorCode: 'InternalFailure', ErrorMessage: `The entry could not be accepted: ${err instanceof Error ? err.message : String(err)}` };
+        return { ErrorCode: 'InternalFailure', ErrorMessage: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
       }
     });
     this.journal.flush();
@@ -335,18 +337,17 @@ function validateEntry(entry: PutEventsEntry, busName: string): PutEventsResultE
   if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
   if (!entry.DetailType) return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
   if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
-  if (jsonTextDepth(entry.Detail) > MAX_EVENTBRIDGE_JSON_DEPTH) return fail('MalformedDetail', `Detail is malformed: it nests JSON deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels, the most PutEvents processes.`);
   let detail: unknown;
   try {
-    detail = JSON.parse(entry.Detail);
-  } catch {
-    return fail('MalformedDetail', 'Detail is malformed.');
+    detail = parseJsonInput(entry.Detail);
+  } catch (err) {
+    return fail('MalformedDetail', err instanceof JsonInputError && !err.reason.startsWith('not JSON') ? `Detail is malformed: ${err.reason}.` : 'Detail is malformed.');
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return fail('MalformedDetail', 'Detail is malformed.');
   if (entry.EventBusName !== undefined && entry.EventBusName !== busName && !entry.EventBusName.endsWith(`:event-bus/${busName}`)) {
     return fail('ResourceNotFoundException', `Event bus ${entry.EventBusName} does not exist.`);
   }
-  const size = putEventsEntrySize(entry);
+  const size = Buffer.byteLength(JSON.stringify(entry));
   if (size > MAX_ENTRY_BYTES) return fail('EntrySizeExceeded', `Total size of the entries in the request is over the limit (${size} > ${MAX_ENTRY_BYTES} bytes).`);
   return undefined;
 }

@@ -7,7 +7,7 @@ import './polyfills';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
@@ -15,7 +15,6 @@ import type { BudgetConfig } from '../core/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import type { PlannerConfig } from '../core/planner';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
-import { retentionSecondsFromEnv } from '../core/config';
 import { countAssociationAttempt } from '../core/use-cases';
 import { createSteps, STEP_FUNCTION_NAMES } from '../handlers/steps';
 import type { Steps } from '../handlers/steps';
@@ -23,7 +22,8 @@ import type { SimulatorOptions } from '../simulator';
 import { ConnectSimulator } from '../simulator';
 import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
-import { createAwsRequestHandler } from './aws-api';
+import { boundedRequestListener, createAwsRequestHandler } from './aws-api';
+import type { RejectedInput } from './aws-api';
 import type { EventEnvelope } from './bus';
 import { DeliverySuspended, LocalEventBus } from './bus';
 import { dashboardHandler } from './dashboard';
@@ -56,8 +56,7 @@ export interface LocalStackOptions {
   /**
    * Retention, like Step Functions' 90 days for finished executions and a DynamoDB TTL on the
    * dedup keys: finished executions (with their history), processed-event keys and mirrored
-   * Connect events older than this are pruned, at start and then periodically. Default: the
-   * CHATLINE_RETENTION_SECONDS environment variable, and when that is unset, keep all.
+   * Connect events older than this are pruned, at start and then periodically. Default: keep all.
    */
   readonly retentionSeconds?: number;
   /** How often retention runs (default: a tenth of the retention, between 1 s and 1 h). */
@@ -156,11 +155,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (mirrors) bus.observe((event, matched) => matched.includes(contactRule as string) && journal.keepMirroredEvent(event));
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
-  const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules });
+  const onRejected = (r: RejectedInput): Promise<void> => store.putRejected({ receivedAt: new Date().toISOString(), ...r });
+  const awsApi = boundedRequestListener(createAwsRequestHandler({ sfn, bus, simulator, rules, onRejected }));
   const dashboard = dashboardHandler(store, sfn, budget);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
-    readBoundedBody(req, res, MAX_REQUEST_BYTES, (body) => void awsApi(req, res, body));
+    awsApi(req, res);
   });
   await listenOnLoopback(server, options.port ?? 0).catch((err: unknown) => {
     store.close();
@@ -207,18 +207,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
-  const retentionSeconds = options.retentionSeconds ?? retentionSecondsFromEnv(process.env);
   const prune = (now: Date = new Date()): Pruned => {
-    if (retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
-    const cutoff = new Date(now.getTime() - retentionSeconds * 1000);
+    if (options.retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
+    const cutoff = new Date(now.getTime() - options.retentionSeconds * 1000);
     const { executions, mirroredEvents } = journal.pruneBefore(cutoff);
     return { executions, mirroredEvents, processedKeys: store.pruneProcessedBefore(cutoff.toISOString()) };
   };
   prune();
   const retentionTimer =
-    retentionSeconds === undefined
+    options.retentionSeconds === undefined
       ? undefined
-      : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, retentionSeconds / 10)))).unref();
+      : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, options.retentionSeconds / 10)))).unref();
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
   const unmirrored = mirrors ? remirror(simulator, journal) : 0;
@@ -272,29 +271,6 @@ function openStore(dbPath: string, release: () => void): SqliteStore {
 }
 
 /** Binds 127.0.0.1 only; a taken port is a PortInUseError, not an unhandled 'error' event. */
-/**
- * The most a request body may hold: AWS caps StartExecution input and PutEvents entries at 256 KB;
- * 1 MiB leaves room for JSON escaping and the simulator's routes, and keeps a hostile client from
- * filling memory.
- */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
-
-/** Collects a body up to `limit` bytes; a longer one is answered 413 at once and the rest discarded. */
-function readBoundedBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const onData = (c: Buffer) => {
-    size += c.length;
-    if (size <= limit) return void chunks.push(c);
-    req.off('data', onData);
-    req.resume();
-    const text = JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body over ${limit} bytes` });
-    res.writeHead(413, { 'content-type': 'application/json', 'x-amzn-errortype': 'RequestEntityTooLargeException', connection: 'close', 'content-length': String(Buffer.byteLength(text)) }).end(text);
-  };
-  req.on('data', onData);
-  req.on('end', () => size <= limit && done(Buffer.concat(chunks)));
-}
-
 function listenOnLoopback(server: ReturnType<typeof createServer>, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err);

@@ -23,7 +23,7 @@ import type { ConnectSimulator, StartChatOptions } from './index';
 import { REHYDRATION_TYPES } from './contacts';
 import { ConnectError, invalidParameter } from './errors';
 import { parseFaultConfig } from './faults';
-import { pathSegments } from './http';
+import { parseJsonValue, pathSegments } from './http';
 import { isApiName, type ApiName } from './semantics';
 import type { RateLimit } from './throttle';
 
@@ -34,31 +34,44 @@ export interface ControlResult {
 
 const ok = (body: unknown = {}): ControlResult => ({ status: 200, body });
 
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ConnectError('SerializationException', 'The request body is not valid JSON');
-  }
-}
+const parseJson = parseJsonValue;
 
 function asObject(v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('The body must be a JSON object');
   return v as Record<string, unknown>;
 }
 
+/**
+ * Bounds on what a control request may carry, the lengths Connect's model gives its members
+ * (InstanceId 1-100, ContactId 1-256, CustomerId 1-128, DisplayName 1-256; attributes at most
+ * 32 KB in all) and counts that keep one request's work small.
+ */
+export const CONTROL_LIMITS = { maxId: 256, maxInstanceId: 100, maxCustomerId: 128, maxAttributeBytes: 32 * 1024, maxMirrored: 1000, maxListed: 10_000, maxRate: 1_000_000 } as const;
+
+const MAX_LENGTH: Readonly<Record<string, number>> = { instanceId: CONTROL_LIMITS.maxInstanceId, customerId: CONTROL_LIMITS.maxCustomerId };
+
+function bounded(k: string, v: string): string {
+  const max = MAX_LENGTH[k] ?? CONTROL_LIMITS.maxId;
+  if (v.length > max) throw invalidParameter(`${k} must be at most ${max} characters`);
+  return v;
+}
+
 function reqStr(o: Record<string, unknown>, k: string): string {
   const v = o[k];
   if (typeof v !== 'string' || v === '') throw invalidParameter(`${k} (string) is required`);
-  return v;
+  return bounded(k, v);
 }
 
 function optStr(o: Record<string, unknown>, k: string): string | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw invalidParameter(`${k} must be a string`);
-  return v;
+  return bounded(k, v);
+}
+
+/** At most `max` items, saying so when the list was cut. */
+function listed<T>(name: string, items: readonly T[], max = CONTROL_LIMITS.maxListed): Record<string, unknown> {
+  return items.length > max ? { [name]: items.slice(0, max), truncated: true } : { [name]: items };
 }
 
 function startChatInput(o: Record<string, unknown>): StartChatOptions {
@@ -79,8 +92,11 @@ function startChatInput(o: Record<string, unknown>): StartChatOptions {
   if (o['attributes'] !== undefined) {
     const a = asObject(o['attributes']);
     const attributes: Record<string, string> = {};
+    let bytes = 0;
     for (const [k, v] of Object.entries(a)) {
       if (typeof v !== 'string') throw invalidParameter(`attributes.${k} must be a string`);
+      bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+      if (bytes > CONTROL_LIMITS.maxAttributeBytes) throw invalidParameter(`attributes must be at most ${CONTROL_LIMITS.maxAttributeBytes} bytes in all`);
       attributes[k] = v;
     }
     input.attributes = attributes;
@@ -100,8 +116,8 @@ function parseRateLimits(v: unknown): Partial<Record<ApiName, RateLimit | false>
     const l = asObject(raw);
     const rate = l['rate'];
     const burst = l['burst'];
-    if (typeof rate !== 'number' || typeof burst !== 'number' || rate < 0 || burst < 1) {
-      throw invalidParameter(`${k}: {rate >= 0, burst >= 1} or false`);
+    if (typeof rate !== 'number' || typeof burst !== 'number' || !(rate >= 0 && rate <= CONTROL_LIMITS.maxRate) || !(burst >= 1 && burst <= CONTROL_LIMITS.maxRate)) {
+      throw invalidParameter(`${k}: {rate in [0, ${CONTROL_LIMITS.maxRate}], burst in [1, ${CONTROL_LIMITS.maxRate}]} or false`);
     }
     out[k] = { rate, burst };
   }
@@ -143,7 +159,7 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
     case 'POST chats':
       return ok(await sim.startChat(startChatInput(asObject(parseJson(raw)))));
     case 'GET contacts':
-      return ok({ contacts: sim.contacts() });
+      return ok(listed('contacts', sim.contacts()));
     case 'GET contacts/*/*': {
       const c = sim.contact(instanceId, contactId);
       if (!c) throw new ConnectError('ResourceNotFoundException', `Contact not found: ${contactId}`);
@@ -171,6 +187,7 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
     case 'POST mirror': {
       const v = parseJson(raw);
       const list = Array.isArray(v) ? v : Array.isArray(asObject(v)['events']) ? (asObject(v)['events'] as unknown[]) : [v];
+      if (list.length > CONTROL_LIMITS.maxMirrored) throw invalidParameter(`at most ${CONTROL_LIMITS.maxMirrored} events per mirror request`);
       for (const e of list) sim.mirror(e);
       return ok({ mirrored: list.length });
     }

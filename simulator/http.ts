@@ -1,12 +1,22 @@
 /** Small HTTP helpers shared by the Connect routes and the /_sim control routes. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeUtf8, JsonInputError, parseJsonInput } from '../core/json-input';
 import { ConnectError } from './errors';
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Connect's request bodies are small (ids, a token, attributes); anything past this is refused unread. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body, or a 413 ConnectError once it passes `limit` bytes (nothing more is buffered). */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on('end', () => (size > limit ? reject(new ConnectError('RequestEntityTooLargeException', `Request body larger than ${limit} bytes`, 413)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -35,15 +45,19 @@ export function sendError(res: ServerResponse, err: ConnectError, requestId: str
   res.end(text);
 }
 
-/** Parse a JSON object body; empty body is `{}`. Anything else is a SerializationException. */
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
+/** A JSON body (strict UTF-8, bounded depth, no prototype keys); empty is `{}`. Anything else is a SerializationException. */
+export function parseJsonValue(body: Buffer): unknown {
   if (body.length === 0) return {};
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ConnectError('SerializationException', 'The request body is not valid JSON');
+    return parseJsonInput(decodeUtf8(body));
+  } catch (e) {
+    throw new ConnectError('SerializationException', e instanceof JsonInputError && !e.reason.startsWith('not JSON') ? `The request body is not valid: ${e.reason}` : 'The request body is not valid JSON');
   }
+}
+
+/** A JSON object body, as parseJsonValue reads it. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  const parsed = parseJsonValue(body);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConnectError('SerializationException', 'The request body must be a JSON object');
   }

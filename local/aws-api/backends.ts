@@ -116,4 +116,13 @@ export interface AwsApiDeps {
   readonly region?: string;
   /** Clock for redrive/stop dates the backend does not report (tests). */
   readonly now?: () => Date;
+  /** Keeps a refused event (a PutEvents entry or a StartExecution request) with its reason. */
+  readonly onRejected?: (rejection: RejectedInput) => Promise<void>;
+}
+
+/** An event the API refused, as the rejected-event store keeps it. */
+export interface RejectedInput {
+  readonly reason: string;
+  readonly event: unknown;
+  readonly origin: string;
 }

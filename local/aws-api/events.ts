@@ -3,9 +3,9 @@
  * validation here, per-entry results from the bus), TestEventPattern (core/event-pattern),
  * ListRules and DescribeRule for the bus's rules.
  */
+import { parseIsoInstant } from '../../core/schemas';
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from '../../core/event-pattern';
-import { MAX_ENTRY_BYTES, putEventsEntrySize } from '../put-events-size';
-import type { BusEntry, EventBusBackend, RuleView } from './backends';
+import type { BusEntry, EventBusBackend, RejectedInput, RuleView } from './backends';
 import { AwsApiError, decodeToken, encodeToken, pageSize, read, serializationError, validationError } from './wire';
 
 type Req = Record<string, unknown>;
@@ -16,6 +16,20 @@ export interface EventsApiOptions {
   readonly rules: () => readonly RuleView[];
   readonly accountId: string;
   readonly region: string;
+  /** Keeps each entry the bus refused, with its error code and message. */
+  readonly onRejected?: (rejection: RejectedInput) => Promise<void>;
+}
+
+/**
+ * "The total entry size must be less than 256KB": EventBridge sums, over the request's entries,
+ * 14 bytes for a Time plus the UTF-8 bytes of Source, DetailType, Detail and each Resources entry
+ * (docs/sources.md#putevents-entry-size). Over the limit, the whole request is refused.
+ */
+export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
+
+export function putEventsEntrySize(e: BusEntry): number {
+  const bytes = (s: string | undefined): number => (s === undefined ? 0 : Buffer.byteLength(s, 'utf8'));
+  return (e.Time ? 14 : 0) + bytes(e.Source) + bytes(e.DetailType) + bytes(e.Detail) + (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0);
 }
 
 /** Fields TestEventPattern requires in the event (API reference, TestEventPattern `Event`). */
@@ -47,8 +61,13 @@ export function createEventsApi(o: EventsApiOptions): Record<string, Op> {
       if (entries.length > 10) throw validationError('entries', `[${entries.length} entries]`, 'Member must have length less than or equal to 10');
       const busEntries = entries.map((raw, i) => toBusEntry(raw, i));
       const total = busEntries.reduce((n, e) => n + putEventsEntrySize(e), 0);
-      if (total >= MAX_ENTRY_BYTES) throw new AwsApiError('ValidationException', 'Total size of the entries in the request is over the limit.'); // AWS's words, for the whole request
+      if (total > MAX_PUT_EVENTS_BYTES) throw new AwsApiError('ValidationException', `Total size of the entries in the request is over the limit (${total} > ${MAX_PUT_EVENTS_BYTES} bytes).`);
       const { Entries, FailedEntryCount } = await o.bus.putEvents(busEntries);
+      if (o.onRejected) {
+        for (const [i, r] of Entries.entries()) {
+          if (r.ErrorCode !== undefined) await o.onRejected({ reason: `${r.ErrorCode}: ${r.ErrorMessage ?? ''}`, event: entries[i], origin: `AWSEvents.PutEvents entry ${i}` }).catch(() => undefined);
+        }
+      }
       return { FailedEntryCount, Entries };
     },
 
@@ -113,7 +132,8 @@ function toBusEntry(raw: unknown, index: number): BusEntry {
   let at: Date | undefined;
   if (time !== undefined && time !== null) {
     // awsJson timestamps are epoch seconds; ISO text is accepted from hand-written clients.
-    at = typeof time === 'number' ? new Date(time * 1000) : typeof time === 'string' ? new Date(time) : undefined;
+    const ms = typeof time === 'number' ? time * 1000 : typeof time === 'string' ? parseIsoInstant(time) : undefined;
+    at = ms === undefined ? undefined : new Date(ms);
     if (!at || Number.isNaN(at.getTime())) throw serializationError(`Entries[${index}].Time must be a timestamp`);
   }
   const entry: BusEntry = {};

@@ -14,7 +14,7 @@ import type { AwsApiDeps, RequestHandler } from './backends';
 import { createEventsApi } from './events';
 import { createStepFunctionsApi, toSfnApiError } from './sfn';
 import type { JsonVersion } from './wire';
-import { AwsApiError, parseBody, sendAwsError, sendAwsJson } from './wire';
+import { AwsApiError, MAX_REQUEST_BYTES, parseBody, readBoundedBody, requestTooLarge, sendAwsError, sendAwsJson } from './wire';
 
 export type * from './backends';
 export { AwsApiError } from './wire';
@@ -34,7 +34,19 @@ export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
   const rules = typeof deps.rules === 'function' ? deps.rules : () => deps.rules as Exclude<AwsApiDeps['rules'], () => unknown>;
   const services: Record<string, Service> = {
     AWSStepFunctions: { version: '1.0', ops: createStepFunctionsApi({ sfn: deps.sfn, accountId, region, now, createdAt: now() }), toError: toSfnApiError },
-    AWSEvents: { version: '1.1', ops: createEventsApi({ bus: deps.bus, rules, accountId, region }), toError: internalError },
+    AWSEvents: { version: '1.1', ops: createEventsApi({ bus: deps.bus, rules, accountId, region, ...(deps.onRejected ? { onRejected: deps.onRejected } : {}) }), toError: internalError },
+  };
+  /** Operations whose input is an event: a refused request is kept in the rejected store. */
+  const eventInputs = new Set(['AWSEvents.PutEvents', 'AWSStepFunctions.StartExecution']);
+  const keepRejected = async (target: string, body: Buffer, err: AwsApiError): Promise<void> => {
+    if (!deps.onRejected || !eventInputs.has(target)) return;
+    let event: unknown;
+    try {
+      event = parseBody(body);
+    } catch {
+      event = body.subarray(0, 200).toString('utf8'); // a sample of what could not be read
+    }
+    await deps.onRejected({ reason: `${err.code}: ${err.message}`, event, origin: target });
   };
 
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
@@ -42,6 +54,7 @@ export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
     if (target === undefined) return deps.simulator.handle(req, res, body);
     const dot = target.indexOf('.');
     const [prefix, op] = dot < 0 ? [target, ''] : [target.slice(0, dot), target.slice(dot + 1)];
+    // Own properties only: `__proto__.StartExecution` names no service (and never Object.prototype).
     const service = Object.hasOwn(services, prefix) ? services[prefix] : undefined;
     const version: JsonVersion = service?.version ?? (header(req, 'content-type')?.includes('1.0') ? '1.0' : '1.1');
     try {
@@ -50,8 +63,27 @@ export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
       const result = await handler(parseBody(body));
       sendAwsJson(res, version, 200, result);
     } catch (err) {
-      sendAwsError(res, version, err instanceof AwsApiError ? err : (service?.toError ?? internalError)(err));
+      const answer = err instanceof AwsApiError ? err : (service?.toError ?? internalError)(err);
+      await keepRejected(target, body, answer).catch(() => undefined); // the answer says why; the store is best effort
+      sendAwsError(res, version, answer);
     }
+  };
+}
+
+/**
+ * The HTTP server's request listener: reads the body bounded by `maxBytes` (413 past it, in the
+ * AWS JSON error shape, which the restJson parser reads too) and never lets a failure escape.
+ */
+export function boundedRequestListener(handler: RequestHandler, maxBytes = MAX_REQUEST_BYTES): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const version: JsonVersion = header(req, 'content-type')?.includes('1.0') ? '1.0' : '1.1';
+    const fail = (err: unknown): void => {
+      if (res.headersSent || res.writableEnded) return;
+      sendAwsError(res, version, internalError(err));
+    };
+    readBoundedBody(req, maxBytes)
+      .then((body) => (body === undefined ? sendAwsError(res, version, requestTooLarge(maxBytes)) : handler(req, res, body)))
+      .catch(fail);
   };
 }
 

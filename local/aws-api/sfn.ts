@@ -7,10 +7,9 @@
  * ExecutionNotRedrivable, StateMachineTypeNotSupported, InvalidToken, ValidationException).
  * Like AWS, the per-execution operations and ListExecutions do not serve EXPRESS workflows.
  */
-import { MAX_EVENTBRIDGE_JSON_DEPTH, jsonTextDepth } from '../../core/json-depth';
 import type { ExecutionView, MachineView, StepFunctionsBackend } from './backends';
 import { awsHistory } from './sfn-history';
-import { AwsApiError, decodeToken, encodeToken, epochSeconds, pageSize, read, validationError } from './wire';
+import { AwsApiError, decodeToken, encodeToken, epochSeconds, pageSize, parseBoundedJson, read, validationError } from './wire';
 
 type Req = Record<string, unknown>;
 type Op = (req: Req) => Promise<unknown> | unknown;
@@ -113,12 +112,7 @@ export function createStepFunctionsApi(o: SfnApiOptions): Record<string, Op> {
       }
       const input = read.string(req, 'input') ?? '{}';
       if (Buffer.byteLength(input) > MAX_INPUT_BYTES) throw validationError('input', '<input>', `Member must have length less than or equal to ${MAX_INPUT_BYTES}`);
-      if (jsonTextDepth(input) > MAX_EVENTBRIDGE_JSON_DEPTH) throw new AwsApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: it nests JSON deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels`);
-      try {
-        JSON.parse(input);
-      } catch (e) {
-        throw new AwsApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
-      }
+      parseBoundedJson(input, (reason) => new AwsApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${reason}'`));
       machineOf(stateMachineArn);
       try {
         const e = sfn.startExecution({ stateMachineArn, ...(name !== undefined ? { name } : {}), input });

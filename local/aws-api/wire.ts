@@ -6,8 +6,8 @@
  * `x-amzn-RequestId` becomes `$metadata.requestId`. Timestamps are epoch-second numbers.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import { MAX_EVENTBRIDGE_JSON_DEPTH, jsonTextDepth } from '../../core/json-depth';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeUtf8, JsonInputError, parseJsonInput } from '../../core/json-input';
 
 export type JsonVersion = '1.0' | '1.1';
 
@@ -46,25 +46,57 @@ export function sendAwsError(res: ServerResponse, version: JsonVersion, err: Aws
   sendAwsJson(res, version, err.status, { __type: err.code, message: err.message }, { 'x-amzn-errortype': err.code });
 }
 
-/** Refuses invalid UTF-8 instead of replacing it (two different ids must never decode to one). */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * The largest request body read. Step Functions input and the PutEvents entries are each capped
+ * at 256 KB of payload (API references), which JSON-escaping as a string member can blow up to
+ * six times; anything larger is refused before it is buffered.
+ */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
-/** The request body as a JSON object; an empty body is `{}`. */
+/** A body over `limit` bytes: answered 413 without being buffered further. */
+export const requestTooLarge = (limit: number): AwsApiError =>
+  new AwsApiError('RequestEntityTooLargeException', `Request body larger than ${limit} bytes`, 413);
+
+/** The request's body, or undefined once it passes `limit` bytes (the rest is read and dropped). */
+export function readBoundedBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** JSON text from outside, bounded (depth, forbidden keys) as core/json-input says; a problem is `toError(reason)`. */
+export function parseBoundedJson(text: string, toError: (reason: string) => AwsApiError): unknown {
+  try {
+    return parseJsonInput(text);
+  } catch (e) {
+    throw e instanceof JsonInputError ? toError(e.reason) : e;
+  }
+}
+
+/** The request body as a JSON object (strict UTF-8, bounded depth, no prototype keys); an empty body is `{}`. */
 export function parseBody(body: Buffer): Record<string, unknown> {
   let text: string;
   try {
-    text = UTF8.decode(body).trim();
-  } catch {
-    throw serializationError('Malformed request body: not valid UTF-8');
-  }
-  if (text === '') return {};
-  if (jsonTextDepth(text) > MAX_EVENTBRIDGE_JSON_DEPTH) throw serializationError(`Malformed request body: it nests JSON deeper than ${MAX_EVENTBRIDGE_JSON_DEPTH} levels`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
+    text = decodeUtf8(body).trim();
   } catch (e) {
     throw serializationError(`Malformed request body: ${(e as Error).message}`);
   }
+  if (text === '') return {};
+  const value = parseBoundedJson(text, (reason) => serializationError(`Malformed request body: ${reason}`));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('Malformed request body: expected a JSON object');
   return value as Record<string, unknown>;
 }

@@ -12,6 +12,7 @@
  * enforces neither, it only makes sure that every delay it runs is the delay asked for.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { parseIsoInstant } from '../../core/schemas';
 
 /** The longest delay setTimeout honours. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -53,14 +54,14 @@ export function waitEndsAt(state: WaitState, input: unknown, context: unknown, e
   try {
     const effective = state.InputPath === undefined ? input : state.InputPath === null ? {} : query(state.InputPath, input, context);
     if (typeof state.Seconds === 'number') return enteredAt + state.Seconds * 1000;
-    if (typeof state.Timestamp === 'string') return finite(Date.parse(state.Timestamp));
+    if (typeof state.Timestamp === 'string') return parseIsoInstant(state.Timestamp);
     if (typeof state.SecondsPath === 'string') {
       const s = query(state.SecondsPath, effective, context);
       return typeof s === 'number' ? enteredAt + s * 1000 : undefined;
     }
     if (typeof state.TimestampPath === 'string') {
       const t = query(state.TimestampPath, effective, context);
-      return typeof t === 'string' ? finite(Date.parse(t)) : undefined;
+      return typeof t === 'string' ? parseIsoInstant(t) : undefined;
     }
   } catch {
     return undefined;
@@ -72,10 +73,6 @@ function query(path: string, json: unknown, context: unknown): unknown {
   return path.startsWith('$$')
     ? JSONPath({ path: path.slice(1), json: (context ?? null) as never, wrap: false })
     : JSONPath({ path, json: (json ?? null) as never, wrap: false });
-}
-
-function finite(n: number): number | undefined {
-  return Number.isFinite(n) ? n : undefined;
 }
 
 interface TimedState {

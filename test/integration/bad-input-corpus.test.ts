@@ -1,5 +1,6 @@
 /**
- * Issue 9, the bad-input corpus: hostile input through every entry point a user has — replay
+ * Issue 9, the bad-input corpus by entry point (test/corpus/bad-input.test.ts holds the rest):
+ * hostile input through every entry point a user has — replay
  * lines, PutEvents and StartExecution with the real SDK clients, the app's Chat Customer Returned
  * events, raw HTTP to the AWS-compatible endpoint, the Connect simulator's routes and the
  * dashboard. Every case gets a clear answer; no case crashes the stack, answers 500 or is
@@ -18,7 +19,6 @@ type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Json = Record<string, unknown>;
 
 const T = '2026-03-01T10:00:00Z';
-const nested = (levels: number): unknown => JSON.parse('{"a":'.repeat(levels) + '1' + '}'.repeat(levels));
 
 /** A valid CHAT contact event detail; each case breaks one thing in it. */
 function contactDetail(n: number, change: Json = {}): Json {
@@ -35,7 +35,7 @@ interface EventCase {
   readonly reason: RegExp;
 }
 
-const BAD_TIMES = ['1', 'March 7 2021', '2021-02-30T00:00:00Z', '10000-01-01T00:00:00Z', '+010000-01-01T00:00:00.000Z', '2021-03-07', '2021-03-07 10:00:00Z', '2021-03-07T25:00:00Z', '1999-12-31T23:59:59Z', '2100-01-01T00:00:00Z', 'now', ''];
+const BAD_TIMES = ['1', 'March 7 2021', '2021-02-30T00:00:00Z', '10000-01-01T00:00:00Z', '+010000-01-01T00:00:00.000Z', '2021-03-07', '2021-03-07 10:00:00Z', '2021-03-07T25:00:00Z', '1969-12-31T23:59:59Z', '2100-01-01T00:00:00Z', 'now', ''];
 const BAD_ARNS = ['arn:aws:connect:::instance/x', 'arn:aws:connect:us-east-1::instance/x', 'arn:aws:connect:us-east-1:1234:instance/x', 'arn:aws:connect:useast:123456789012:instance/x', 'arn:aws:s3:us-east-1:123456789012:instance/x', 'not an arn'];
 
 const detailCases: EventCase[] = [
@@ -49,9 +49,6 @@ const detailCases: EventCase[] = [
   { name: 'empty eventType', detail: (n) => contactDetail(n, { eventType: '' }), reason: /detail\.eventType/ },
   { name: 'customerId of 200 characters', detail: (n) => contactDetail(n, { customerId: 'x'.repeat(200) }), reason: /detail\.customerId/ },
   { name: 'object previousContactId', detail: (n) => contactDetail(n, { previousContactId: { id: 1 } }), reason: /detail\.previousContactId/ },
-  { name: 'nested 33 levels', detail: (n) => contactDetail(n, { extension: nested(33) }), reason: /nests JSON deeper than 32 levels/ },
-  { name: 'nested 500 levels', detail: (n) => contactDetail(n, { extension: nested(500) }), reason: /nests JSON deeper than 32 levels/ },
-  { name: 'nested 990 levels', detail: (n) => contactDetail(n, { extension: nested(990) }), reason: /nests JSON deeper than 32 levels/ },
   { name: 'agentInfo a string', detail: (n) => contactDetail(n, { agentInfo: 'agent-1' }), reason: /detail\.agentInfo/ },
 ];
 
@@ -64,7 +61,6 @@ const appCases: EventCase[] = [
   { name: 'return with a 101-character instanceId', detailType: CUSTOMER_RETURNED_DETAIL_TYPE, detail: (n) => returnDetail(n, { instanceId: 'i'.repeat(101) }), reason: /detail\.instanceId/ },
   { name: 'return without contactId', detailType: CUSTOMER_RETURNED_DETAIL_TYPE, detail: (n) => { const { contactId: _c, ...d } = returnDetail(n); return d; }, reason: /detail\.contactId/ },
   { name: 'return with a numeric customerId', detailType: CUSTOMER_RETURNED_DETAIL_TYPE, detail: (n) => returnDetail(n, { customerId: 7 }), reason: /detail\.customerId/ },
-  { name: 'return nested 40 levels', detailType: CUSTOMER_RETURNED_DETAIL_TYPE, detail: (n) => returnDetail(n, { extension: nested(40) }), reason: /nests JSON deeper than 32 levels/ },
 ];
 
 const envelopeTimeCases: EventCase[] = BAD_TIMES.filter((t) => t !== '').map((t) => ({ name: `envelope time ${JSON.stringify(t)}`, time: t, detail: (n) => contactDetail(n), reason: /^time: / }));

@@ -2,8 +2,7 @@
 import { linesOf, MAX_LINE_BYTES } from '../../cli/replay-lines';
 import type { SourceLine } from '../../cli/replay-lines';
 import { progressLine } from '../../cli/replay-progress';
-import { screenLine } from '../../cli/replay-screen';
-import { jsonDepth, MAX_EVENTBRIDGE_JSON_DEPTH as MAX_JSON_DEPTH } from '../../core/json-depth';
+import { jsonDepth, MAX_JSON_DEPTH, screenLine } from '../../cli/replay-screen';
 
 async function collect(chunks: Buffer[], max?: number): Promise<SourceLine[]> {
   const out: SourceLine[] = [];
@@ -52,7 +51,7 @@ describe('screenLine', () => {
   it('measures depth without recursion, and stops counting past the limit', () => {
     expect(jsonDepth(1)).toBe(0);
     expect(jsonDepth({ a: [1, { b: {} }] })).toBe(4);
-    expect(jsonDepth(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), MAX_JSON_DEPTH)).toBe(MAX_JSON_DEPTH + 1);
+    expect(jsonDepth(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(MAX_JSON_DEPTH + 1);
   });
 
   it.each([

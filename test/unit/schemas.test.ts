@@ -73,7 +73,7 @@ describe('Schemas', () => {
 
     it('rejects an instanceArn that is not a Connect instance ARN', () => {
       const error = rejection({ ...realChatEvent, detail: { ...realChatEvent.detail, instanceArn: 'arn:aws:sqs:us-west-2:111122223333:queue' } });
-      expect(error.message).toMatch(/^detail.instanceArn: not a Connect instance ARN/);
+      expect(error.message).toBe('detail.instanceArn: not a Connect instance ARN');
     });
 
     it('rejects an unsupported detail-type, naming what it got and what it expects', () => {
@@ -109,7 +109,7 @@ describe('Schemas', () => {
     it('rejects an envelope time that is not a timestamp, reporting every issue', () => {
       const { contactId, ...detail } = realChatEvent.detail;
       const error = rejection({ ...realChatEvent, time: 'yesterday', detail });
-      expect(error.message).toContain('time: not an ISO-8601 date-time');
+      expect(error.message).toContain('time: not an ISO-8601 timestamp');
       expect(error.message).toContain('detail.contactId: ');
       expect(error.message.split('; ')).toHaveLength(2);
     });
