@@ -1,0 +1,84 @@
+/**
+ * The ops commands (resumptions, lineage, redrive) as an operator runs them: `chatline` in its own
+ * process against a running local stack (its SQLite file and its Step Functions API over HTTP,
+ * the real SFN client). The seed story gives customer-0001 a past session C1 → C2 → C3 and two
+ * returns; a third return fails on purpose (Connect answers 500 to every association).
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE } from '../../core/constants';
+import { runDemo } from '../../cli/demo';
+import type { DemoResult } from '../../cli/demo';
+import { startTestStack } from './local-stack-harness';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'chatline.cjs');
+
+describe('chatline resumptions / lineage / redrive against a running local stack', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  let demo: DemoResult;
+  let failedContact: string;
+  const chatline = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [BIN, ...args, '--db', stack.store.db.name, '--endpoint', stack.url], { timeout: 60_000, env: { ...process.env, COLUMNS: '200' } }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    demo = await runDemo(stack);
+    stack.simulator.setFaults({ error5xxRate: 1, error5xxApis: ['CreatePersistentContactAssociation'] });
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    failedContact = contactId;
+    await stack.bus.putEvents([
+      { Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2, rehydration: 'from-segment' }) },
+    ]);
+    await stack.waitForIdle();
+    stack.simulator.setFaults({ error5xxRate: 0 });
+    stack.store.flush();
+  }, 60_000);
+  afterAll(() => stack.dispose());
+
+  it('resumptions --json: true total, pages by --cursor, the failed execution shown as FAILED', async () => {
+    const first = await chatline(['resumptions', '--json', '--limit', '2']);
+    expect(first.code).toBe(0);
+    const page = JSON.parse(first.stdout) as { items: { contactId: string; outcome: string; status: string }[]; total: number; next?: string };
+    expect(page.total).toBe(3);
+    expect(page.items).toHaveLength(2);
+    const rest = JSON.parse((await chatline(['resumptions', '--json', '--limit', '2', '--cursor', page.next as string])).stdout) as typeof page;
+    expect(rest.items).toHaveLength(1);
+    expect(rest.next).toBeUndefined();
+    expect([...page.items, ...rest.items].find((r) => r.contactId === failedContact)).toMatchObject({ status: 'PLANNED', outcome: 'FAILED' });
+    const assoc = JSON.parse((await chatline(['resumptions', '--json', '--status', 'associated', '--since', '1h', '--customer', 'customer-0001'])).stdout) as typeof page;
+    expect(assoc.total).toBe(2);
+    expect(JSON.parse((await chatline(['resumptions', '--json', '--since', '2999-01-01T00:00:00Z'])).stdout)).toMatchObject({ total: 0, items: [] });
+  }, 60_000);
+
+  it('resumptions prints a table with the totals for people', async () => {
+    const { code, stdout } = await chatline(['resumptions']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(failedContact);
+    expect(stdout).toContain('FAILED (ledger PLANNED)');
+    expect(stdout).toContain('Connect.InternalServiceException');
+    expect(stdout).toMatch(/3 of 3; this page: 2 ASSOCIATED, 1 FAILED/);
+  }, 60_000);
+
+  it('exits 2 with the fix on a bad flag, a missing --db or an endpoint nobody answers on', async () => {
+    const bad = await chatline(['resumptions', '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('or a duration back from now');
+    const status = await chatline(['resumptions', '--status', 'DONE']);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('must be PLANNED, ASSOCIATED, FAILED, SKIPPED');
+    const down = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [BIN, 'resumptions', '--db', stack.store.db.name, '--endpoint', 'http://127.0.0.1:9'], { timeout: 60_000 }, (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr })),
+    );
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('no local stack answers at --endpoint http://127.0.0.1:9');
+    const noDb = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [BIN, 'resumptions', '--db', '/nonexistent/chatline.db'], { timeout: 60_000 }, (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr })),
+    );
+    expect(noDb.code).toBe(2);
+    expect(noDb.stderr).toContain('no chatline database at --db /nonexistent/chatline.db');
+  }, 60_000);
+});
