@@ -36,6 +36,7 @@ import { factor, onOff, port, quota, seconds, share, wholeNumber } from './optio
 import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator } from './pairing';
 import type { PairedSimulator } from './pairing';
 import { checkConnectEndpoint, UsageError } from './preflight';
+import { lineageCommand } from './lineage';
 import { resumptionsCommand } from './resumptions';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
@@ -314,6 +315,7 @@ program
   });
 
 program.addCommand(resumptionsCommand());
+program.addCommand(lineageCommand());
 
 /**
  * The same conventions on every command, including those added above by others: bad usage prints

@@ -63,6 +63,43 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     expect(stdout).toMatch(/3 of 3; this page: 2 ASSOCIATED, 1 FAILED/);
   }, 60_000);
 
+  it('lineage of any segment\'s contact id: the sessions, segments in chain order, continuation edges, and each return\'s outcome', async () => {
+    const { code, stdout } = await chatline(['lineage', demo.contacts.C3, '--json']);
+    expect(code).toBe(0);
+    const l = JSON.parse(stdout) as {
+      customerId: string;
+      sessions: { sessionId: string; segments: { contactId: string; kind: string }[]; return?: { shown: string[]; hidden: string[] } }[];
+      edges: { fromContactId: string; toContactId: string; state: string }[];
+      outcomes: Record<string, { outcome: string; execution?: string }>;
+    };
+    expect(l.customerId).toBe('customer-0001');
+    expect(l.sessions).toHaveLength(4);
+    expect(l.sessions[0]?.segments.map((s) => [s.contactId, s.kind])).toEqual([[demo.contacts.C1, 'initial'], [demo.contacts.C2, 'transfer'], [demo.contacts.C3, 'survey']]);
+    const [uc1, uc2] = demo.useCases;
+    expect(l.edges).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ fromContactId: demo.contacts.C2, toContactId: uc1?.contactId, state: 'associated' }),
+        expect.objectContaining({ fromContactId: demo.contacts.C3, toContactId: uc2?.contactId, state: 'associated' }),
+        expect.objectContaining({ fromContactId: demo.contacts.C2, toContactId: failedContact, state: 'planned' }),
+      ]),
+    );
+    expect(l.sessions.find((s) => s.sessionId === uc1?.contactId)?.return).toMatchObject({ shown: [demo.contacts.C1, demo.contacts.C2], hidden: [demo.contacts.C3] });
+    expect(l.outcomes[failedContact]).toMatchObject({ outcome: 'FAILED', execution: 'FAILED' });
+    expect(l.outcomes[uc1?.contactId as string]).toMatchObject({ outcome: 'ASSOCIATED', execution: 'SUCCEEDED' });
+
+    const text = await chatline(['lineage', 'customer-0001']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('customer customer-0001: 4 sessions, 3 returns');
+    expect(text.stdout).toContain(`${demo.contacts.C1} (initial, a1) → ${demo.contacts.C2} (transfer, a2) → ${demo.contacts.C3} (survey)`);
+    expect(text.stdout).toContain(`shows ${demo.contacts.C1}, ${demo.contacts.C2}; hides ${demo.contacts.C3}`);
+    expect(text.stdout).toContain('return via app: FAILED (ledger PLANNED)');
+    expect(text.stdout).toContain(`${demo.contacts.C2} (session ${demo.contacts.C1}) → ${failedContact}  [planned]`);
+
+    const none = await chatline(['lineage', 'nobody-at-all']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no customer and no segment with a customer id matches "nobody-at-all"');
+  }, 60_000);
+
   it('exits 2 with the fix on a bad flag, a missing --db or an endpoint nobody answers on', async () => {
     const bad = await chatline(['resumptions', '--since', 'yesterday']);
     expect(bad.code).toBe(2);
