@@ -37,6 +37,7 @@ import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator
 import type { PairedSimulator } from './pairing';
 import { checkConnectEndpoint, UsageError } from './preflight';
 import { lineageCommand } from './lineage';
+import { redriveCommand } from './redrive';
 import { resumptionsCommand } from './resumptions';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
@@ -316,6 +317,7 @@ program
 
 program.addCommand(resumptionsCommand());
 program.addCommand(lineageCommand());
+program.addCommand(redriveCommand());
 
 /**
  * The same conventions on every command, including those added above by others: bad usage prints

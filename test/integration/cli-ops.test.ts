@@ -118,4 +118,33 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     expect(noDb.code).toBe(2);
     expect(noDb.stderr).toContain('no chatline database at --db /nonexistent/chatline.db');
   }, 60_000);
+
+  it('redrive: --dry-run counts and lists, no --yes off a terminal is refused, then redrives with the same ClientToken: ASSOCIATED, one association', async () => {
+    const token = (await stack.store.getResumption(demo.instanceId, failedContact))?.value.plan?.clientToken;
+    expect(token).toMatch(/^chatline-/);
+    const dry = await chatline(['redrive', '--dry-run', '--json', '--reason', 'connect-error', '--since', '1h']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, selected: 1, redriven: 0, results: [{ contactId: failedContact, result: 'would redrive', clientToken: token, outcome: 'FAILED' }] });
+    const dryText = await chatline(['redrive', '--dry-run']);
+    expect(dryText.stdout).toContain('dry run: 1 of 1 would be redriven; nothing changed');
+    expect((await chatline(['redrive', '--dry-run', '--json', '--reason', 'throttled'])).stdout).toContain('"selected":0');
+    const unasked = await chatline(['redrive']);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toContain('1 resumption would be redriven: pass --yes to redrive them, or --dry-run to list them');
+    expect((await chatline(['redrive', '--status', 'ASSOCIATED'])).code).toBe(2);
+    expect((await stack.store.getResumption(demo.instanceId, failedContact))?.value.status).toBe('PLANNED');
+
+    const run = await chatline(['redrive', '--yes']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 of 1 redriven (each with its stored ClientToken)');
+    expect(run.stdout).toContain(token);
+    await stack.waitForIdle();
+    const after = (await stack.store.getResumption(demo.instanceId, failedContact))?.value;
+    expect(after).toMatchObject({ status: 'ASSOCIATED', plan: { clientToken: token } });
+    expect(stack.simulator.stats().associationsByContact[failedContact]).toBe(1);
+    stack.store.flush();
+    const again = await chatline(['redrive', '--yes']);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('nothing to redrive') });
+    expect((await chatline(['resumptions', '--status', 'FAILED'])).code).toBe(0);
+  }, 90_000);
 });
