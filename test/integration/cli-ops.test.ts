@@ -9,10 +9,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE } from '../../core/constants';
-import { runDemo } from '../../cli/demo';
 import type { DemoResult } from '../../cli/demo';
 import { startTestStack } from './local-stack-harness';
+import { customerReturned, storyWithFailedReturn } from './ops-story';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const BIN = join(__dirname, '..', '..', 'bin', 'chatline.cjs');
@@ -32,19 +31,8 @@ describe('chatline resumptions / lineage / redrive against a running local stack
 
   beforeAll(async () => {
     stack = await startTestStack();
-    demo = await runDemo(stack);
-    stack.simulator.setFaults({ error5xxRate: 1, error5xxApis: ['CreatePersistentContactAssociation'] });
-    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
-    failedContact = contactId;
-    await stack.bus.putEvents([
-      { Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2, rehydration: 'from-segment' }) },
-    ]);
-    await stack.waitForIdle();
-    stack.simulator.setFaults({ error5xxRate: 0 });
-    await stack.bus.putEvents([
-      { Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: demo.instanceId, contactId: UNKNOWN, customerId: 'customer-0002', previousContactId: demo.contacts.C2 }) },
-    ]);
-    await stack.waitForIdle();
+    ({ demo, failedContact } = await storyWithFailedReturn(stack));
+    await customerReturned(stack, { instanceId: demo.instanceId, contactId: UNKNOWN, customerId: 'customer-0002', previousContactId: demo.contacts.C2 });
     stack.store.flush();
   }, 60_000);
   afterAll(() => stack.dispose());
