@@ -6,7 +6,10 @@
  *  - pipeline throughput: events/s through bus + engine + store, against the interpreter alone
  *    (raw) and the store alone, on the same events (targets: >= 5,000 events/s, >= 0.3 of raw);
  *  - burst drain: 2,000 simultaneous returns at Connect's quota (scaled ×10) shared with another
- *    caller, with the Connect call budget and without it (drain ratio against the ideal drain).
+ *    caller, with the Connect call budget and without it (drain ratio against the ideal drain);
+ *  - ops lists: the ops query layer's paged queries (first page, deep cursor page, status, since,
+ *    customer; each row joined with DescribeExecution) on 100k stored resumptions, against the
+ *    same queries on 1k measured in the same run (ratio near 1 = paged).
  * Prints one JSON line per benchmark and writes them to bench/reports/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +22,7 @@ const runs: [string, string[]][] = [
   ['simulator-throttle.ts', ['--api', 'CreatePersistentContactAssociation']],
   ['pipeline-throughput.ts', ['--events', '20000']],
   ['burst-drain.ts', ['--returns', '2000', '--scale', '10']],
+  ['ops-list.ts', ['--resumptions', '100000', '--baseline', '1000']],
 ];
 
 const results: unknown[] = [];

@@ -26,16 +26,19 @@ import { formatReport, replayIsAsExpected } from './replay-report';
 import type { BudgetConfig, BudgetLimits } from '../core/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import type { BudgetSettings } from '../core/config';
-import { budgetConfigOf, budgetSettingsFromEnv, parseSeconds } from '../core/config';
+import { budgetConfigOf, budgetSettingsFromEnv } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
 import type { SimulatorConfig } from '../simulator';
-import { InvalidArgumentError } from 'commander';
 import { simulatorCommand, startSimulator } from '../simulator/main';
 import type { SimulatorCliOptions } from '../simulator/main';
 import { EXIT } from './exit-codes';
+import { factor, onOff, port, quota, seconds, share, wholeNumber } from './options';
 import { checkReadiness, parseWithSim, readSimulatorConfig, startPairedSimulator } from './pairing';
 import type { PairedSimulator } from './pairing';
 import { checkConnectEndpoint, UsageError } from './preflight';
+import { lineageCommand } from './lineage';
+import { redriveCommand } from './redrive';
+import { resumptionsCommand } from './resumptions';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
 
@@ -47,41 +50,6 @@ const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
 
 /** A simulator seed new at each start, so contact ids never repeat in a kept --db. */
 const freshSeed = (): number => Date.now() % 2 ** 31;
-
-/** Option parsers: a bad value is a clear usage error (exit 2), never NaN downstream. */
-const seconds = (name: string) => (value: string): number => {
-  try {
-    return parseSeconds(name, value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
-const port = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be 0-65535; got "${value}"`);
-  return n;
-};
-const wholeNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`must be a whole number >= 0; got "${value}"`);
-  return n;
-};
-const onOff = (value: string): boolean => {
-  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError(`must be on or off; got "${value}"`);
-  return value === 'on';
-};
-
-const share = (value: string): number => {
-  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`must be a share >= 0 and < 1; got "${value}"`);
-  return n;
-};
-
-const quota = (flag: string) => (value: string): BudgetLimits => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+)\s*$/.exec(value);
-  if (!m || !(Number(m[1]) > 0) || !(Number(m[2]) >= 1)) throw new InvalidArgumentError(`${flag} must be <rate>:<burst>, e.g. 5:8; got "${value}"`);
-  return { ratePerSecond: Number(m[1]), burst: Number(m[2]) };
-};
 
 interface DevOptions {
   port: number; db: string; demo: boolean; connectEndpoint?: string; readiness: number; grace: number; retryTimeScale: number; seed?: number;
@@ -104,12 +72,6 @@ function devBudget(opts: DevOptions, speed: number): BudgetConfig {
   const scale = (l: BudgetLimits): BudgetLimits => ({ ratePerSecond: l.ratePerSecond * speed, burst: l.burst });
   return { ...budget, association: scale(budget.association), describe: scale(budget.describe), maxWaitSeconds: budget.maxWaitSeconds / speed };
 }
-
-const factor = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a number > 0; got "${value}"`);
-  return n;
-};
 
 /** The --db given (its folder created), or a fresh temporary file that is removed afterwards. */
 function dbFor(given: string | undefined): { path: string; dispose: () => void } {
@@ -352,6 +314,10 @@ program
     process.stdout.write(result.useCases.every((u) => u.asExpected) ? 'Both use cases as expected.\n' : 'A use case was NOT as expected.\n');
     process.stdout.write('The stack keeps running; Ctrl-C to stop.\n');
   });
+
+program.addCommand(resumptionsCommand());
+program.addCommand(lineageCommand());
+program.addCommand(redriveCommand());
 
 /**
  * The same conventions on every command, including those added above by others: bad usage prints

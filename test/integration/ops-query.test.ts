@@ -6,11 +6,11 @@
  * ASSOCIATED with the same ClientToken and one association.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGION } from '../../core/constants';
-import { runDemo } from '../../cli/demo';
+import { LOCAL_REGION } from '../../core/constants';
 import type { DemoResult } from '../../cli/demo';
 import { OpsQuery } from '../../ops/query';
 import { startTestStack } from './local-stack-harness';
+import { storyWithFailedReturn } from './ops-story';
 
 describe('ops query layer (local stack, real SFN client)', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -23,16 +23,7 @@ describe('ops query layer (local stack, real SFN client)', () => {
     stack = await startTestStack();
     sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
-    demo = await runDemo(stack);
-    // A third return, while Connect fails every association.
-    stack.simulator.setFaults({ error5xxRate: 1, error5xxApis: ['CreatePersistentContactAssociation'] });
-    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
-    failedContact = contactId;
-    await stack.bus.putEvents([
-      { Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2, rehydration: 'from-segment' }) },
-    ]);
-    await stack.waitForIdle();
-    stack.simulator.setFaults({ error5xxRate: 0 });
+    ({ demo, failedContact } = await storyWithFailedReturn(stack));
   }, 60_000);
   afterAll(async () => {
     sfn.destroy();
