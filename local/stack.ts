@@ -155,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
   const awsApi = createAwsRequestHandler({ sfn, bus, simulator, rules });
-  const dashboard = dashboardHandler(store, sfn, budget);
+  const dashboard = dashboardHandler(store, sfn, budget, arns.resumeChat);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
     const chunks: Buffer[] = [];
