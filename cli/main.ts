@@ -38,6 +38,7 @@ import type { PairedSimulator } from './pairing';
 import { checkConnectEndpoint, UsageError } from './preflight';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
+import { consoleCommand } from './console';
 
 /** The demo compresses Connect's 30-60 s transcript delay to 1 s, on both sides. */
 const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
@@ -246,6 +247,7 @@ program.addCommand(
     shutdown.onStop(() => sim.close());
   }),
 );
+program.addCommand(consoleCommand());
 
 program
   .command('dev')

@@ -94,6 +94,8 @@ function readBody(req: IncomingMessage, max = 1 << 20): Promise<string> {
 export interface ConsoleRoutesOptions extends ConsoleApiSources {
   /** How often the live-update stream looks at the ledger. @default 1000 */
   readonly liveIntervalMs?: number;
+  /** false: a read-only console, the redrive POST answers 403. @default true */
+  readonly allowRedrive?: boolean;
 }
 
 /** Answers the console's routes; returns false for any other request. */
@@ -126,6 +128,11 @@ export function consoleRoutes(opts: ConsoleRoutesOptions): (req: IncomingMessage
     if (route === 'redrive') {
       if (req.method !== 'POST') {
         sendError(res, new HttpError(405, 'redrive is a POST'), head);
+        return true;
+      }
+      if (opts.allowRedrive === false) {
+        req.resume();
+        sendError(res, new HttpError(403, 'this console is read-only: start it with --allow-redrive'), false);
         return true;
       }
       if (!sameOrigin(req)) {
