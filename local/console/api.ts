@@ -80,7 +80,7 @@ export async function answerGet(route: string, q: URLSearchParams, src: ConsoleA
     case 'search':
       return ops.search(required(q, 'q'));
     case 'customer':
-      return ops.customer(required(q, 'id'));
+      return ops.customerWithOutcomes(required(q, 'id'));
     case 'resumption': {
       const view = await ops.resumption(required(q, 'instance'), required(q, 'contact'));
       if (!view) throw new HttpError(404, 'no resumption for that contact');

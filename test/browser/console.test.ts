@@ -82,8 +82,9 @@ describe('operator console in Chromium', () => {
       expect.stringMatching(new RegExp(`^survey ${demo.contacts.C3}`)),
     ]);
     expect(await page.locator('.edge[data-state="associated"]').count()).toBe(2);
-    // The return that fails on purpose: its edge is what the plan named (the ledger still says PLANNED).
-    expect(await page.locator('.edge').count()).toBe(3);
+    // The return that fails on purpose: the ledger still says PLANNED, its execution FAILED.
+    expect(await page.locator('.edge[data-state="failed"]').count()).toBe(1);
+    expect(await page.textContent(`.session[data-session="${failedContact}"] .return .badge`)).toBe('FAILED');
   });
 
   it('opens a return and sees which past segments it shows and which it hides (the survey)', async () => {
