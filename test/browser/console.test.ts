@@ -141,4 +141,19 @@ describe('operator console in Chromium', () => {
       expect([view, await noHorizontalScroll()]).toEqual([view, true]);
     }
   });
+
+  it('updates the list live (server-sent events) when a new return is associated, without a reload', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await open('#/?status=ASSOCIATED', 'resumptions');
+    const before = (await stack.store.pageResumptions({ statuses: ['ASSOCIATED'], limit: 1 })).total;
+    expect(await page.textContent('#total')).toMatch(new RegExp(` of ${before}$`));
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    await stack.bus.putEvents([
+      { Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2, rehydration: 'from-segment' }) },
+    ]);
+    await stack.waitForIdle();
+    await page.waitForFunction((n) => document.querySelector('#total')?.textContent?.endsWith(` of ${n}`), before + 1, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
 });

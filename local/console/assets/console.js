@@ -248,7 +248,7 @@
     var first = true;
     events.addEventListener('change', function (e) {
       var d = JSON.parse(e.data);
-      live.textContent = 'live · ' + d.associated + ' associated, ' + d.failed + ' failed, ' + d.planned + ' planned';
+      live.textContent = 'live · ledger: ' + d.associated + ' associated, ' + d.failed + ' failed, ' + d.planned + ' planned';
       if (!first && !document.querySelector('dialog[open]') && (current === '' || current === 'failures' || current === 'metrics')) route();
       first = false;
     });
