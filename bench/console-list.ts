@@ -4,7 +4,7 @@
  * the console API over HTTP (first page, a status filter, a page deep in the list by its cursor)
  * and the live-update fingerprint. One JSON line on stdout.
  *
- *   flock /tmp/chatline-heavy.lock npx tsx bench/console-list.ts [--resumptions 100000]
+ *   npx tsx bench/console-list.ts [--resumptions 100000]
  */
 import '../cli/quiet-warnings';
 import { mkdtempSync, rmSync } from 'node:fs';
