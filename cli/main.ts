@@ -41,6 +41,7 @@ import { redriveCommand } from './redrive';
 import { resumptionsCommand } from './resumptions';
 import { shutdown } from './shutdown';
 import { VERSION } from './version';
+import { consoleCommand } from './console';
 
 /** The demo compresses Connect's 30-60 s transcript delay to 1 s, on both sides. */
 const DEMO_TIMING: Pick<LocalStackOptions, 'planner' | 'simulator'> = {
@@ -208,6 +209,7 @@ program.addCommand(
     shutdown.onStop(() => sim.close());
   }),
 );
+program.addCommand(consoleCommand());
 
 program
   .command('dev')

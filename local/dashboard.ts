@@ -1,9 +1,10 @@
 /**
  * The ops dashboard of the local stack, on the same loopback server: what happened to every
  * return (the resumption ledger), the lineage of every session, the workflow executions and the
- * rejected events. `GET /` is the page (server-rendered, refreshes itself, no script);
+ * rejected events. `GET /_chatline/overview` is a plain table page (server-rendered, no script);
  * `GET /_chatline/api/overview` is the same data as JSON for machines.
  */
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BudgetConfig } from '../core/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
@@ -13,6 +14,9 @@ import type { SessionView } from '../core/lineage-view';
 import { sessionsOf } from '../core/lineage-view';
 import type { Resumption } from '../core/ledger';
 import type { ChatlineStore, RejectedEvent } from '../core/store';
+import { LOCAL_REGION } from '../core/constants';
+import { OpsQuery } from '../ops/query';
+import { consoleRoutes } from './console/routes';
 import type { Execution, LocalStepFunctions } from './sfn/runner';
 
 export interface Overview {
@@ -79,7 +83,7 @@ function table(caption: string, head: string[], rows: unknown[][]): string {
   return `<section><h2>${escapeHtml(caption)}</h2><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></section>`;
 }
 
-export function renderDashboard(o: Overview, refreshSeconds = 2): string {
+export function renderDashboard(o: Overview): string {
   const c = o.counts;
   const tiles: [string, number][] = [
     ['sessions', c.sessions],
@@ -93,7 +97,7 @@ export function renderDashboard(o: Overview, refreshSeconds = 2): string {
     ['rejected events', c.rejected],
   ];
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${refreshSeconds}">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>chatline — local ops</title>
 <style>
 body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1d2433}h1{font-size:1.3rem}h2{font-size:1.05rem;margin-top:1.6rem}
@@ -102,7 +106,7 @@ body{font:14px system-ui,sans-serif;margin:1.5rem;color:#1d2433}h1{font-size:1.3
 th{background:#f4f6f9}td{font-family:ui-monospace,monospace;font-size:12.5px}.empty{color:#8a93a3;font-family:inherit}
 </style></head><body>
 <h1>chatline — local ops</h1>
-<p>Generated ${escapeHtml(o.generatedAt)}; refreshes every ${refreshSeconds} s. JSON: <a href="/_chatline/api/overview">/_chatline/api/overview</a></p>
+<p>Generated ${escapeHtml(o.generatedAt)}. The live console is at <a href="/">/</a>. JSON: <a href="/_chatline/api/overview">/_chatline/api/overview</a></p>
 <div class="tiles">${tiles.map(([label, n]) => `<div class="tile"><b>${n}</b>${escapeHtml(label)}</div>`).join('')}</div>
 ${table(
   `Connect call budget (${o.budget.enabled ? 'on' : 'off: retry with jitter only'}; ${o.budget.waiting} returns waiting${o.budget.oldestWaiting ? `, the oldest ${o.budget.oldestWaiting.contactId} for ${o.budget.oldestWaiting.seconds} s` : ''})`,
@@ -132,17 +136,39 @@ ${table(
 </body></html>`;
 }
 
-/** Answers the dashboard's routes; returns false for any other request. */
-export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions, budget: BudgetConfig = DEFAULT_BUDGET_CONFIG): (req: IncomingMessage, res: ServerResponse) => boolean {
+/** The plain table page (no script) and its JSON; the console (./console/routes.ts) is at `/`. */
+export const OVERVIEW_PATH = '/_chatline/overview';
+
+/**
+ * Answers the console's routes and the overview's; returns false for any other request. The
+ * console's query layer talks to this stack's own Step Functions API, over HTTP with the real SDK
+ * client, on the port the request came in on.
+ */
+export function dashboardHandler(store: ChatlineStore, sfn: LocalStepFunctions, budget: BudgetConfig = DEFAULT_BUDGET_CONFIG, resumeChatArn?: string): (req: IncomingMessage, res: ServerResponse) => boolean {
+  let ops: OpsQuery | undefined;
+  let port = 0;
+  const consoleHandler = consoleRoutes({
+    store,
+    budget,
+    ops: () => {
+      if (!ops) {
+        if (!resumeChatArn) throw new Error('the console needs the resume-chat state machine ARN');
+        const client = new SFNClient({ endpoint: `http://127.0.0.1:${port}`, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+        ops = new OpsQuery({ store, sfn: client, resumeChatArn });
+      }
+      return ops;
+    },
+  });
   return (req, res) => {
-    // HEAD answers as GET does, without the body (Node's http drops it for HEAD).
+    port ||= req.socket.localPort ?? 0;
+    if (consoleHandler(req, res)) return true;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers['x-amz-target'] !== undefined) return false;
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/' && path !== '/_chatline/api/overview') return false;
+    if (path !== OVERVIEW_PATH && path !== '/_chatline/api/overview') return false;
     overview(store, sfn, new Date(), budget).then(
       (o) => {
-        const [type, body] = path === '/' ? ['text/html; charset=utf-8', renderDashboard(o)] : ['application/json', JSON.stringify(o)];
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+        const [type, body] = path === OVERVIEW_PATH ? ['text/html; charset=utf-8', renderDashboard(o)] : ['application/json', JSON.stringify(o)];
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(body)) }).end(req.method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`dashboard: ${(err as Error).message}`),
     );

@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
   const onRejected = (r: RejectedInput): Promise<void> => store.putRejected({ receivedAt: new Date().toISOString(), ...r });
   const awsApi = boundedRequestListener(createAwsRequestHandler({ sfn, bus, simulator, rules, onRejected }));
-  const dashboard = dashboardHandler(store, sfn, budget);
+  const dashboard = dashboardHandler(store, sfn, budget, arns.resumeChat);
   const server = createServer((req, res) => {
     if (dashboard(req, res)) return;
     awsApi(req, res);

@@ -215,6 +215,28 @@ export class OpsQuery {
     return { customerId, ...customerTimeline({ segments, resumptions, intents }) };
   }
 
+  /**
+   * The customer view with each return's outcome as `rows` reads it: a PLANNED return whose
+   * execution failed, timed out or was aborted shows FAILED with the execution's error, and so
+   * does its continuation edge (the ledger alone would say PLANNED with no reason).
+   */
+  async customerWithOutcomes(customerId: string): Promise<CustomerView> {
+    const view = await this.customer(customerId);
+    const planned = await Promise.all(
+      view.sessions.filter((s) => s.return?.status === 'PLANNED').map(async (s) => (await this.store.getResumption(s.instanceId, s.sessionId))?.value),
+    );
+    const rows = await this.rows(planned.flatMap((r) => (r ? [r] : [])));
+    const failed = new Map(rows.filter((r) => r.outcome === 'FAILED').map((r) => [`${r.instanceId}/${r.contactId}`, r]));
+    if (failed.size === 0) return view;
+    const sessions = view.sessions.map((s) => {
+      const row = failed.get(`${s.instanceId}/${s.sessionId}`);
+      return row && s.return ? { ...s, return: { ...s.return, status: 'FAILED' as const, ...(row.reason !== undefined ? { reason: row.reason } : {}) } } : s;
+    });
+    const failedSessions = new Set([...failed.values()].map((r) => r.contactId));
+    const edges = view.edges.map((e) => (e.state === 'planned' && failedSessions.has(e.toSessionId) ? { ...e, state: 'failed' as const } : e));
+    return { ...view, sessions, edges };
+  }
+
   async resumption(instanceId: string, contactId: string): Promise<ResumptionView | undefined> {
     const [record, intent] = await Promise.all([this.store.getResumption(instanceId, contactId), this.store.getIntent(instanceId, contactId)]);
     if (!record) return undefined;

@@ -330,7 +330,7 @@ describe('raw HTTP', () => {
     const r = await fetch(`${stack.url}${c.path ?? '/'}`, {
       method: c.method ?? 'POST',
       headers: { ...(c.target ? { 'x-amz-target': c.target, 'content-type': c.target.startsWith('AWSEvents') ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0' } : { 'content-type': 'application/json' }) },
-      ...(c.method === 'GET' ? {} : { body: c.body }),
+      ...(c.method === 'GET' ? {} : { body: typeof c.body === 'string' ? c.body : c.body === undefined ? undefined : new Uint8Array(c.body) }),
     });
     const text = await r.text();
     const code = r.headers.get('x-amzn-errortype') ?? '';

@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function raw(target: string | undefined, body: string | Buffer, contentType = 'application/x-amz-json-1.1') {
-  const r = await fetch(stack.url, { method: 'POST', headers: { ...(target ? { 'x-amz-target': target } : {}), 'content-type': contentType }, body });
+  const r = await fetch(stack.url, { method: 'POST', headers: { ...(target ? { 'x-amz-target': target } : {}), 'content-type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await r.text();
   return { status: r.status, errorType: r.headers.get('x-amzn-errortype'), body: JSON.parse(text) as { __type?: string; message?: string } };
 }

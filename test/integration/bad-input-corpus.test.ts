@@ -166,7 +166,7 @@ async function http(init: { target?: string; body?: Buffer | string; method?: st
   const res = await fetch(stack.url + (init.path ?? '/'), {
     method,
     headers: { ...(init.target !== undefined ? { 'x-amz-target': init.target } : {}), 'content-type': init.contentType ?? 'application/x-amz-json-1.1' },
-    ...(method === 'GET' || method === 'HEAD' ? {} : { body: init.body ?? '{}' }),
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof init.body === 'object' ? new Uint8Array(init.body) : (init.body ?? '{}') }),
   });
   const text = await res.text();
   let type: string | undefined;

@@ -26,7 +26,7 @@ describe('ops dashboard', () => {
         ].sort(),
       );
 
-      const res = await fetch(`${stack.url}/`);
+      const res = await fetch(`${stack.url}/_chatline/overview`);
       expect(res.headers.get('content-type')).toContain('text/html');
       const page = await res.text();
       expect(page.match(/<td>ASSOCIATED<\/td>/g)).toHaveLength(2);
@@ -50,7 +50,7 @@ describe('ops dashboard', () => {
     const stack = await startTestStack();
     try {
       await stack.store.putRejected({ receivedAt: '2026-01-01T00:00:00.000Z', reason: '<script>alert(1)</script>', event: {}, origin: '<b>x</b>' });
-      const page = await (await fetch(`${stack.url}/`)).text();
+      const page = await (await fetch(`${stack.url}/_chatline/overview`)).text();
       expect(page).not.toContain('<script>alert(1)</script>');
       expect(page).toContain(escapeHtml('<script>alert(1)</script>'));
       expect(page).toContain('&lt;b&gt;x&lt;/b&gt;');
