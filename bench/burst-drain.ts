@@ -8,7 +8,7 @@
  * only), drain ratio = ideal drain time at the rate the other caller leaves ÷ measured drain time,
  * and the Standard transitions per resume-chat execution observed (for docs/deploy.md's cost table).
  *
- *   npx tsx bench/burst-drain.ts [--returns 2000] [--scale 10]      (BURST_PROBE=1: progress on stderr)
+ *   npx tsx bench/burst-drain.ts [--returns 2000] [--scale 10] [--other-share 0.2]   (BURST_PROBE=1: progress on stderr)
  *
  * Targets with the budget: ratio >= 0.95, throttled <= 5% of N, 0 failed, 0 duplicates, every return
  * terminal (ASSOCIATED or SKIPPED with a reason).
@@ -19,19 +19,20 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_BUDGET_CONFIG, DEFAULT_HEADROOM, DOCUMENTED_QUOTAS, withHeadroom } from '../core/budget';
+import { DEFAULT_BUDGET_CONFIG, DEFAULT_HEADROOM, DOCUMENTED_QUOTAS, drainRatio, idealDrainSeconds, withHeadroom } from '../core/budget';
 import { LOCAL_REGION } from '../core/constants';
-import { customerReturnedEntries, returningCustomers } from '../simulator/scenarios';
+import { customerReturnedEntries, returningCustomers, startSteadyCaller } from '../simulator/scenarios';
 import { startLocalStack } from '../local/stack';
 
-const OTHER_CALLER_SHARE = 0.2;
-
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: number, min = Number.MIN_VALUE, max = Number.POSITIVE_INFINITY): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a number > 0`);
+  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number in [${min}, ${max}]`);
   return v;
 }
+
+/** The late-event grace at the same scale as the quota (5 s at scale 1), so the path is the real one. */
+const graceSeconds = (scale: number) => 5 / scale;
 
 interface Row {
   readonly budget: 'on' | 'off';
@@ -49,13 +50,12 @@ interface Row {
   readonly skipReasons: Record<string, number>;
 }
 
-async function run(budgetOn: boolean, returns: number, scale: number): Promise<Row> {
+async function run(budgetOn: boolean, returns: number, scale: number, otherShare: number): Promise<Row> {
   const quota = { ratePerSecond: DOCUMENTED_QUOTAS.association.ratePerSecond * scale, burst: DOCUMENTED_QUOTAS.association.burst * scale };
   const dir = mkdtempSync(join(tmpdir(), 'chatline-burst-'));
   const stack = await startLocalStack({
     dbPath: join(dir, 'chatline.db'),
-    // The late-event grace at the same scale as the quota (5 s at scale 1), so the path is the real one.
-    planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: 5 / scale },
+    planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: graceSeconds(scale) },
     retryTimeScale: 1,
     maxEventsInFlight: 256,
     simulator: { transcriptReadySeconds: 0, rateLimits: { CreatePersistentContactAssociation: { rate: quota.ratePerSecond, burst: quota.burst }, StartChatContact: false } },
@@ -74,23 +74,15 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
     const { contactId: otherNew } = await sim.startChat({ instanceId });
     await stack.waitForIdle();
 
-    // The other caller: 20% of the quota, evenly spaced, for the whole drain.
-    let otherThrottled = 0;
-    let stop = false;
-    const interval = 1000 / (quota.ratePerSecond * OTHER_CALLER_SHARE);
-    const otherCaller = (async () => {
-      for (let next = Date.now(); !stop; next += interval) {
-        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
-        other
-          .send(new CreatePersistentContactAssociationCommand({ InstanceId: instanceId, InitialContactId: otherNew, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: otherPast, ClientToken: 'other-caller' }))
-          .catch((e: unknown) => {
-            if ((e as { name?: string }).name === 'ThrottlingException') otherThrottled++;
-          });
-      }
-    })();
+    // The other caller: its share of the quota, evenly spaced, for the whole drain.
+    const otherCaller = startSteadyCaller(
+      quota.ratePerSecond * otherShare,
+      () => other.send(new CreatePersistentContactAssociationCommand({ InstanceId: instanceId, InitialContactId: otherNew, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: otherPast, ClientToken: 'other-caller' })),
+      (e) => (e as { name?: string }).name === 'ThrottlingException',
+    );
     await new Promise((r) => setTimeout(r, 2000)); // the other caller is already there when the burst comes
     const before = sim.stats().apis.CreatePersistentContactAssociation.throttled;
-    const otherBefore = otherThrottled;
+    const otherBefore = otherCaller.throttled();
 
     const start = Date.now();
     const entries = customerReturnedEntries(instanceId, pairs);
@@ -106,10 +98,9 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
     const records = await stack.store.listResumptions();
     const lastEnd = Math.max(...records.filter((r) => r.status !== 'PLANNED').map((r) => Date.parse(r.updatedAt)));
     const drainSeconds = (lastEnd - start) / 1000;
-    stop = true;
-    await otherCaller;
+    await otherCaller.stop();
     const throttledAll = sim.stats().apis.CreatePersistentContactAssociation.throttled - before;
-    const otherCallerThrottled = otherThrottled - otherBefore;
+    const otherCallerThrottled = otherCaller.throttled() - otherBefore;
     const throttled = throttledAll - otherCallerThrottled;
 
     const count = (s: string) => records.filter((r) => r.status === s).length;
@@ -127,8 +118,7 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
       return { status: e.status, n: entered + retries, associated: records.find((r) => e.input.includes(r.contactId))?.status === 'ASSOCIATED' };
     });
     const mean = (xs: number[]) => (xs.length === 0 ? 0 : Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2)));
-    const rateLeft = quota.ratePerSecond * (1 - OTHER_CALLER_SHARE);
-    const ideal = 5 / scale + (returns - quota.burst) / rateLeft;
+    const ideal = idealDrainSeconds({ returns, quota, otherShare, leadSeconds: graceSeconds(scale) });
     return {
       budget: budgetOn ? 'on' : 'off',
       associated: count('ASSOCIATED'),
@@ -140,7 +130,7 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
       throttledPerReturn: Number((throttled / returns).toFixed(4)),
       otherCallerThrottled,
       drainSeconds: Number(drainSeconds.toFixed(2)),
-      drainRatio: Number((ideal / drainSeconds).toFixed(3)),
+      drainRatio: Number(drainRatio(ideal, drainSeconds).toFixed(3)),
       transitionsPerExecution: { associated: mean(transitions.filter((t) => t.associated).map((t) => t.n)), all: mean(transitions.map((t) => t.n)) },
       skipReasons,
     };
@@ -155,9 +145,10 @@ async function run(budgetOn: boolean, returns: number, scale: number): Promise<R
 async function main(): Promise<void> {
   const returns = arg('returns', 2000);
   const scale = arg('scale', 10);
+  const otherShare = arg('other-share', 0.2, 0, 0.9);
   const began = Date.now();
-  const on = await run(true, returns, scale);
-  const off = await run(false, returns, scale);
+  const on = await run(true, returns, scale, otherShare);
+  const off = await run(false, returns, scale, otherShare);
   const quota = { ratePerSecond: 5 * scale, burst: 8 * scale };
   const targets = {
     drainRatio: on.drainRatio >= 0.95,
@@ -170,9 +161,9 @@ async function main(): Promise<void> {
     returns,
     scale,
     quota,
-    otherCallerShare: OTHER_CALLER_SHARE,
-    // The grace (5 s / scale) before any return may be planned, then (N - burst) / the rate left.
-    idealDrainSeconds: Number((5 / scale + (returns - quota.burst) / (quota.ratePerSecond * (1 - OTHER_CALLER_SHARE))).toFixed(2)),
+    otherCallerShare: otherShare,
+    // The grace (5 s / scale) before any return may go, then max(0, N - burst) / the rate left.
+    idealDrainSeconds: Number(idealDrainSeconds({ returns, quota, otherShare, leadSeconds: graceSeconds(scale) }).toFixed(2)),
     rows: [on, off],
     targetsMet: targets,
     seconds: Number(((Date.now() - began) / 1000).toFixed(1)),

@@ -191,14 +191,18 @@ export interface BudgetConfig {
 }
 
 /**
- * A quota minus the headroom: the rate scaled down, and a burst of 1. The budget does not spend
- * the quota's burst: it stays in Connect's bucket as slack for calls that leave later than their
- * slot and then bunch up (a Wait that wakes late, a busy engine: measured, a burst budget of 80% of
- * the bucket throttled a third of a 300-return burst, see bench/burst-drain.ts) and for other
- * callers' bursts. Spending it would save at most burst ÷ rate seconds once per burst.
+ * The share of the quota's burst the budget spends after an idle period. Not all of it: the rest
+ * stays in Connect's bucket as slack for calls that leave later than their slot and bunch up with
+ * the next second's (a Wait Timestamp is read to the second, a Wait can wake late, an engine can be
+ * busy) and for other callers' bursts. Measured (bench/burst-drain.ts, 50/s burst 80 with a 20%
+ * caller): 80% of the bucket throttled a third of a 300-return burst, a burst of 1 none but lost
+ * burst ÷ rate seconds of drain per burst; half keeps one second's worth of slack at the budget's pace.
  */
+export const BURST_SHARE = 0.5;
+
+/** A quota minus the headroom: the rate scaled down, and BURST_SHARE of the burst (at least 1). */
 export function withHeadroom(quota: BudgetLimits, headroom: number): BudgetLimits {
-  return { ratePerSecond: quota.ratePerSecond * (1 - headroom), burst: 1 };
+  return { ratePerSecond: quota.ratePerSecond * (1 - headroom), burst: Math.max(1, Math.floor(quota.burst * BURST_SHARE)) };
 }
 
 export const DEFAULT_BUDGET_CONFIG: BudgetConfig = {
@@ -211,3 +215,37 @@ export const DEFAULT_BUDGET_CONFIG: BudgetConfig = {
 
 /** With the budget off, throttle rounds before the execution fails: 5 retries after the first call = the 6 attempts of the retry-only design. */
 export const UNBUDGETED_THROTTLE_ROUNDS = 5;
+
+/** A burst of returns drained against a quota another caller shares (the burst-drain benchmark's yardstick). */
+export interface DrainYardstick {
+  /** Returns that arrive at once. */
+  readonly returns: number;
+  /** The Connect quota (rate and burst) chatline and the other caller share. */
+  readonly quota: BudgetLimits;
+  /** The share of the quota's rate the other caller uses (0..1). */
+  readonly otherShare: number;
+  /** What no return may skip before its call (the late-event grace), seconds. */
+  readonly leadSeconds: number;
+}
+
+/**
+ * The shortest possible drain: the lead, then every return beyond the quota's burst at the rate
+ * the other caller leaves. A burst no larger than the quota's burst drains in the lead alone
+ * (never less: N - burst is clamped at 0).
+ */
+export function idealDrainSeconds(y: DrainYardstick): number {
+  const rateLeft = y.quota.ratePerSecond * (1 - Math.min(1, Math.max(0, y.otherShare)));
+  const beyondBurst = Math.max(0, y.returns - y.quota.burst);
+  if (beyondBurst === 0) return Math.max(0, y.leadSeconds);
+  return Math.max(0, y.leadSeconds) + (rateLeft > 0 ? beyondBurst / rateLeft : Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Ideal ÷ measured drain time, in 0..1: 1 when the drain was as fast as it can be (or faster,
+ * which only rounding can make it, e.g. a small burst within the lead), 0 when it never ended.
+ */
+export function drainRatio(idealSeconds: number, measuredSeconds: number): number {
+  if (!Number.isFinite(measuredSeconds) || !Number.isFinite(idealSeconds)) return 0;
+  if (measuredSeconds <= 0 || measuredSeconds <= idealSeconds) return 1;
+  return idealSeconds / measuredSeconds;
+}

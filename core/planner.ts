@@ -10,7 +10,6 @@
  *    session's last segment.
  */
 import { PastSessionNotReadyError } from './errors';
-import { waitTimestamp } from './iso-time';
 import type { RehydrationType } from './identifiers';
 import { deriveClientToken } from './identifiers';
 import type { Segment } from './lineage';
@@ -47,12 +46,15 @@ export interface ResumptionPlan {
   /** What Connect should answer as ContinuedFromContactId, given the lineage we know. */
   readonly expectedContinuedFromContactId: string;
   readonly clientToken: string;
+  /**
+   * The association waits until then: the transcripts are ready and late events had their grace.
+   * A whole second (rounded up): a Wait state with a Timestamp truncates milliseconds.
+   */
   readonly notBefore: string;
 }
 
 export type PlanDecision =
   | { readonly action: 'associate'; readonly plan: ResumptionPlan }
-  | { readonly action: 'wait'; readonly notBefore: string }
   | { readonly action: 'describe'; readonly contactIds: readonly string[] }
   | { readonly action: 'skip'; readonly reason: string };
 
@@ -67,8 +69,11 @@ export interface PlanInput {
 }
 
 /**
- * Decides the plan. Throws PastSessionNotReadyError while the named past contact is unknown or
- * its session has not ended (events may be late); the workflow retries that with backoff.
+ * Decides the plan, once: an association is planned as soon as the past session has ended, to go
+ * at `notBefore` (transcript readiness and the late-event grace folded in), so the workflow's
+ * first step does not have to be a wait and a second plan. Throws PastSessionNotReadyError while
+ * the named past contact is unknown or its session has not ended (events may be late); the
+ * workflow retries that with backoff.
  */
 export function planResumption(input: PlanInput): PlanDecision {
   const { intent, newContact, config } = input;
@@ -92,12 +97,9 @@ export function planResumption(input: PlanInput): PlanDecision {
   if (nonChat) return { action: 'skip', reason: `past session ${sessionId} has a ${nonChat.channel} segment ${nonChat.contactId}` };
 
   const lastEnd = maxTime(segments.map((s) => s.disconnectedAt ?? ''));
-  const readyAt = maxTime([
-    addSeconds(lastEnd, config.readinessDelaySeconds),
-    addSeconds(intent.detectedAt, config.lateEventGraceSeconds),
-  ]);
-  if (input.now.toISOString() < readyAt) return { action: 'wait', notBefore: waitTimestamp(Date.parse(readyAt)) };
-  const notBefore = readyAt;
+  const notBefore = ceilToSecond(
+    maxTime([addSeconds(lastEnd, config.readinessDelaySeconds), addSeconds(intent.detectedAt, config.lateEventGraceSeconds)]),
+  );
 
   const policy = intent.policy ?? config.defaultPolicy;
   const ordered = orderSession(segments);
@@ -191,6 +193,16 @@ function gapsToDescribe({ intent, newContact, candidates, now, config }: PlanInp
 
 function maxTime(times: readonly string[]): string {
   return times.reduce((a, b) => (a >= b ? a : b), '');
+}
+
+/**
+ * Up to the next whole second. Step Functions reads a Wait state's Timestamp to the second and
+ * truncates milliseconds (docs/sources.md#a-wait-timestamp-is-read-to-the-second): a notBefore of 12:00:00.300
+ * would let the call go at 12:00:00, before the transcripts or the grace are due.
+ */
+export function ceilToSecond(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(Math.ceil(ms / 1000) * 1000).toISOString();
 }
 
 function addSeconds(iso: string, seconds: number): string {

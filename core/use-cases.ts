@@ -12,7 +12,7 @@ import { compact, isEnded, mergeSegments, segmentFromDescribedContact, segmentFr
 import type { BudgetConfig } from './budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG, recordThrottle, reserveSlots, UNBUDGETED_THROTTLE_ROUNDS } from './budget';
 import type { PlannerConfig, ResumptionPlan } from './planner';
-import { planResumption } from './planner';
+import { ceilToSecond, planResumption } from './planner';
 import type { ReturnIntent } from './returns';
 import { detectReturns, mergeIntents } from './returns';
 import { describeIssues, describedContactSchema, parseInputEvent } from './schemas';
@@ -137,12 +137,13 @@ function upsertIntent(store: ChatlineStore, intent: ReturnIntent): Promise<Retur
 export interface PlanStepInput extends ResumeTarget {
   /** Set by ReportThrottle: the association was throttled although it kept to the budget. */
   readonly throttled?: boolean;
+  /** Set by ConfirmTurn: the slot has come, the call is about to go (see confirmTurn). */
+  readonly confirm?: boolean;
 }
 
 /** What resume-chat does next. `associate` and `describe` carry the slots their calls wait for. */
 export type StepPlan =
   | { readonly action: 'associate'; readonly plan: ResumptionPlan; readonly slotAt: string }
-  | { readonly action: 'wait'; readonly notBefore: string }
   | { readonly action: 'describe'; readonly contactIds: readonly string[]; readonly items: readonly { readonly contactId: string; readonly slotAt: string }[] }
   | { readonly action: 'skip'; readonly reason: string }
   | { readonly action: 'done'; readonly status: Resumption['status'] };
@@ -165,6 +166,7 @@ export interface PlanStepDeps extends Deps {
 export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promise<PlanStepResult> {
   const { store } = deps;
   const target = { instanceId: input.instanceId, contactId: input.contactId };
+  if (input.confirm === true) return { ...target, plan: await confirmTurn(deps, target) };
   const existing = await store.getResumption(target.instanceId, target.contactId);
   if (existing) {
     const r = existing.value;
@@ -223,23 +225,70 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
     }
   }
   const nowMs = deps.now().getTime();
+  // The turn is taken from notBefore on (transcripts ready, late events' grace over), not earlier.
+  const fromMs = Math.max(nowMs, Date.parse(plan.notBefore) || 0);
   if (!budget.enabled) {
     const backoffMs = throttled ? (deps.random ?? Math.random)() * Math.min(30, 2 ** (rounds - 1)) * 1000 : 0;
-    return { action: 'associate', plan, slotAt: new Date(nowMs + backoffMs).toISOString() };
+    return { action: 'associate', plan, slotAt: slotTime(fromMs + backoffMs) };
   }
   const key = BUDGET_KEYS.association;
   const limits = budget.association;
   type Turn = { readonly slotAt: number } | { readonly overAt: number };
   const turn = await store.updateBudget<Turn>(key, (current) => {
     const base = throttled ? recordThrottle(current, key, limits, nowMs) : current;
-    const r = reserveSlots(base, key, limits, nowMs, 1, budget.maxWaitSeconds * 1000);
+    const r = reserveSlots(base, key, limits, fromMs, 1, budget.maxWaitSeconds * 1000);
     return r.granted ? { next: r.state, result: { slotAt: r.slots[0] as number } } : { ...(throttled ? { next: base } : {}), result: { overAt: r.slotAt } };
   });
   if ('overAt' in turn) {
-    const waitS = Math.ceil((turn.overAt - nowMs) / 1000);
+    const waitS = Math.ceil((turn.overAt - fromMs) / 1000);
     return { action: 'skip', reason: `would wait ${waitS} s for its turn in the CreatePersistentContactAssociation budget (${limits.ratePerSecond}/s), over the limit of ${budget.maxWaitSeconds} s` };
   }
-  return { action: 'associate', plan, slotAt: new Date(turn.slotAt).toISOString() };
+  return { action: 'associate', plan, slotAt: slotTime(turn.slotAt) };
+}
+
+/**
+ * A slot as the Wait state's Timestamp: up to the whole second, since Step Functions truncates a
+ * Timestamp's milliseconds and would otherwise let the call go before its slot.
+ */
+function slotTime(ms: number): string {
+  return ceilToSecond(new Date(ms).toISOString());
+}
+
+/**
+ * ConfirmTurn, after the wait for the slot: the plan was made at once (the late-event grace folded
+ * into its slot), so what arrived during the wait is looked at now, before the Connect call.
+ *  - The new chat ended meanwhile (the lineage has its DISCONNECTED): SKIPPED with that reason,
+ *    no call (Connect would refuse it as not active, and it is not a failure).
+ *  - The app's own return event arrived after the automatic detection (it wins, as in
+ *    mergeIntents): the plan is made again from it, once, and stored before any call is made.
+ *  - Otherwise the stored plan, unchanged: the same ClientToken as before.
+ */
+async function confirmTurn(deps: PlanStepDeps, target: ResumeTarget): Promise<StepPlan> {
+  const { store } = deps;
+  const record = (await store.getResumption(target.instanceId, target.contactId))?.value;
+  if (!record || record.status !== 'PLANNED' || !record.plan) return { action: 'done', status: record?.status ?? 'PLANNED' };
+  const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
+  if (newContact && isEnded(newContact)) {
+    return { action: 'skip', reason: `new chat ${target.contactId} ended (DISCONNECTED at ${newContact.disconnectedAt}) while it waited for its turn to be associated; no Connect call was made` };
+  }
+  const slotAt = deps.now().toISOString();
+  const intent = (await store.getIntent(target.instanceId, target.contactId))?.value;
+  if (!intent || intent.via !== 'app' || record.via === 'app' || record.attempts > 0) return { action: 'associate', plan: record.plan, slotAt };
+  let decision;
+  try {
+    decision = planResumption(compact({ intent, newContact, candidates: await candidatesFor(store, intent), now: deps.now(), config: deps.config }));
+  } catch {
+    return { action: 'associate', plan: record.plan, slotAt }; // the app's past contact is not known: keep the automatic plan
+  }
+  if (decision.action !== 'associate') return decision.action === 'skip' ? decision : { action: 'associate', plan: record.plan, slotAt };
+  const stored = await updateVersioned(
+    () => store.getResumption(target.instanceId, target.contactId),
+    (value, version) => store.putResumption(value, version),
+    (current) => (current?.status === 'PLANNED' && current.via !== 'app' ? { ...current, plan: decision.plan, via: 'app' as const, updatedAt: deps.now().toISOString() } : undefined),
+  );
+  const latest = stored ?? (await store.getResumption(target.instanceId, target.contactId))?.value;
+  if (!latest || latest.status !== 'PLANNED' || !latest.plan) return { action: 'done', status: latest?.status ?? 'PLANNED' };
+  return { action: 'associate', plan: latest.plan, slotAt };
 }
 
 /** Gap fill's DescribeContact calls, each with its slot in the DescribeContact budget (its own). */
@@ -254,7 +303,7 @@ async function describeTurns(deps: PlanStepDeps, contactIds: readonly string[]):
       return r.granted ? { next: r.state, result: r.slots } : { result: contactIds.map(() => nowMs) };
     });
   }
-  return { action: 'describe', contactIds, items: contactIds.map((contactId, i) => ({ contactId, slotAt: new Date(slots[i] ?? nowMs).toISOString() })) };
+  return { action: 'describe', contactIds, items: contactIds.map((contactId, i) => ({ contactId, slotAt: slotTime(slots[i] ?? nowMs) })) };
 }
 
 async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promise<Segment[]> {

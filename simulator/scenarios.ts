@@ -33,3 +33,48 @@ export function customerReturnedEntries(instanceId: string, customers: readonly 
     Detail: JSON.stringify({ instanceId, contactId: next, previousContactId: past }),
   }));
 }
+
+/** Another caller of the same Connect API (the chat widget backend, another tool), for as long as it runs. */
+export interface SteadyCaller {
+  /** Throttled answers so far. */
+  throttled(): number;
+  /** Calls made so far. */
+  calls(): number;
+  /** Stops calling; resolves when the last call made has answered. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls `call` evenly, `ratePerSecond` times a second, without waiting for answers (a steady
+ * share of the quota, whatever chatline does), counting the answers `isThrottle` recognises.
+ */
+export function startSteadyCaller(ratePerSecond: number, call: () => Promise<unknown>, isThrottle: (err: unknown) => boolean): SteadyCaller {
+  let calls = 0;
+  let throttled = 0;
+  let stopped = false;
+  const pending = new Set<Promise<unknown>>();
+  const interval = 1000 / ratePerSecond;
+  const loop = (async () => {
+    if (ratePerSecond <= 0) return;
+    for (let next = Date.now(); !stopped; next += interval) {
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      if (stopped) break;
+      calls++;
+      const p: Promise<unknown> = call()
+        .catch((e: unknown) => {
+          if (isThrottle(e)) throttled++;
+        })
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    }
+  })();
+  return {
+    throttled: () => throttled,
+    calls: () => calls,
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await Promise.all([...pending]);
+    },
+  };
+}

@@ -1,4 +1,4 @@
-/** PlanResumption and ReportThrottle (resume-chat workflow): plan once and store it, then take a turn in the Connect call budget. */
+/** PlanResumption, ConfirmTurn and ReportThrottle (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PastSessionNotReadyError } from '../../core/errors';
 import type { PlanStepInput } from '../../core/use-cases';
@@ -7,7 +7,12 @@ import { lambdaHandler, metrics, steps } from './runtime';
 
 export const handler = lambdaHandler(async (input: PlanStepInput) => {
   try {
-    const result = await steps.planResumption({ instanceId: input.instanceId, contactId: input.contactId, ...(input.throttled === true ? { throttled: true } : {}) });
+    const result = await steps.planResumption({
+      instanceId: input.instanceId,
+      contactId: input.contactId,
+      ...(input.throttled === true ? { throttled: true } : {}),
+      ...(input.confirm === true ? { confirm: true } : {}),
+    });
     if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
     return result;
   } catch (err) {

@@ -87,7 +87,7 @@ describe('ops query layer (local stack, real SFN client)', () => {
     expect(attempts.length).toBeGreaterThan(1);
     expect(attempts.every((a) => a.answer === 'failed' && a.error === 'Connect.InternalServiceException')).toBe(true);
     expect(new Set(attempts.map((a) => a.clientToken))).toEqual(new Set([view?.resumption.plan?.clientToken]));
-    expect(view?.history?.waits.map((w) => w.kind)).toEqual(expect.arrayContaining(['readiness', 'retry backoff']));
+    expect(view?.history?.waits.map((w) => w.kind)).toEqual(expect.arrayContaining(['budget', 'retry backoff'])); // readiness is folded into the slot
     const types = view?.history?.timeline.map((e) => e.type) ?? [];
     expect(types).toEqual(expect.arrayContaining(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskFailed', 'WaitStateEntered', 'ExecutionFailed']));
     expect(await ops.resumption(demo.instanceId, 'nope')).toBeUndefined();

@@ -11,7 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventEnvelope } from '../../local/bus';
-import { TaskError } from '../../local/sfn/task-bindings';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { LOCAL_REGION } from '../../core/constants';
+import { bindTasks, TaskError } from '../../local/sfn/task-bindings';
 import { startTestStack } from './local-stack-harness';
 
 const seed = readFileSync(join(__dirname, '..', '..', 'examples', 'seed-events.jsonl'), 'utf8')
@@ -61,6 +65,24 @@ describe('resume-chat error handling', () => {
     } finally {
       await stack.dispose();
       await events.close();
+    }
+  });
+
+  it("the local endpoint's own PutEvents answer (real SDK over HTTP) fails the putEvents task with EventBridge.FailedEntry when FailedEntryCount > 0", async () => {
+    const stack = await startTestStack();
+    const config = { endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+    const clients = { connect: new ConnectClient(config), sfn: new SFNClient(config), events: new EventBridgeClient(config) };
+    try {
+      const tasks = bindTasks({ States: { PublishOutcome: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents' } } }, { lambdas: new Map(), ...clients });
+      const entry = { Source: 'chatline', DetailType: 'Chat Resumption Succeeded', Detail: { contactId: 'c' } };
+      await expect(tasks['PublishOutcome']!({ Entries: [entry] })).resolves.toMatchObject({ FailedEntryCount: 0 });
+      // An entry the bus refuses (a bus that does not exist): HTTP 200 with FailedEntryCount 1.
+      const err = (await tasks['PublishOutcome']!({ Entries: [{ ...entry, EventBusName: 'no-such-bus' }] }).catch((e: unknown) => e)) as Error;
+      expect(err).toMatchObject({ name: 'EventBridge.FailedEntry' });
+      expect(JSON.parse(err.message)).toEqual({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'Event bus no-such-bus does not exist.' }] });
+    } finally {
+      for (const c of Object.values(clients)) c.destroy();
+      await stack.dispose();
     }
   });
 

@@ -33,17 +33,24 @@ describe('planStep: a turn in the Connect call budget', () => {
     await recordContactEvent(deps, customerReturned({ contactId, previousContactId: C2, id: `app-${contactId}` }));
   }
 
-  it('hands each ready return the next slot, 1/rate apart, in the order they take their turn', async () => {
+  it('hands each ready return the next slot, 1/rate apart, in the order they take their turn (up to the whole second a Wait Timestamp is read to)', async () => {
     for (const c of ['N1', 'N2', 'N3']) await returnOf(c);
     now = READY;
     const slots = [];
     for (const c of ['N1', 'N2', 'N3']) slots.push(await planStep(deps, target(c)));
     expect(slots.map((s) => (s.plan.action === 'associate' ? s.plan.slotAt : s.plan.action))).toEqual([
       '2024-05-02T09:00:30.000Z',
-      '2024-05-02T09:00:30.500Z',
+      '2024-05-02T09:00:31.000Z', // 30.5 s: never before its slot
       '2024-05-02T09:00:31.000Z',
     ]);
     expect((await store.getBudget(BUDGET_KEYS.association))?.reservations).toBe(3);
+  });
+
+  it('plans a return as soon as it is detected and reserves its turn from notBefore on (the late-event grace folded in)', async () => {
+    await returnOf('N1');
+    const result = await planStep(deps, target('N1'));
+    // detected at 09:00:01, grace 5 s: no wait-and-plan-again, the slot itself is after the grace
+    expect(result.plan).toMatchObject({ action: 'associate', plan: { notBefore: '2024-05-02T09:00:06.000Z' }, slotAt: '2024-05-02T09:00:06.000Z' });
   });
 
   it('skips a return whose new chat has already ended, without reserving a slot', async () => {
@@ -54,6 +61,28 @@ describe('planStep: a turn in the Connect call budget', () => {
     const result = await planStep(deps, target(C9));
     expect(result.plan).toEqual({ action: 'skip', reason: `new chat ${C9} ended (DISCONNECTED at 2024-05-02T09:00:20.000Z) before its turn to be associated` });
     expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
+  });
+
+  it('skips (not FAILED) a return whose new chat ended while it waited for its slot: ConfirmTurn makes no call', async () => {
+    await returnOf(C9);
+    await recordContactEvent(deps, newChatInitiated());
+    now = READY;
+    expect((await planStep(deps, target(C9))).plan).toMatchObject({ action: 'associate' });
+    await recordContactEvent(deps, contactEvent({ eventType: 'DISCONNECTED', contactId: C9, time: '2024-05-02T09:00:30Z', disconnectTimestamp: '2024-05-02T09:00:30.200Z' }));
+    now = new Date(READY.getTime() + 1000);
+    const confirmed = await planStep(deps, { ...target(C9), confirm: true });
+    expect(confirmed.plan).toEqual({
+      action: 'skip',
+      reason: `new chat ${C9} ended (DISCONNECTED at 2024-05-02T09:00:30.200Z) while it waited for its turn to be associated; no Connect call was made`,
+    });
+  });
+
+  it('confirms the stored plan unchanged when the slot comes and nothing changed', async () => {
+    await returnOf('N1');
+    now = READY;
+    const planned = await planStep(deps, target('N1'));
+    const confirmed = await planStep(deps, { ...target('N1'), confirm: true });
+    expect(confirmed.plan).toMatchObject({ action: 'associate', plan: planned.plan.action === 'associate' ? planned.plan.plan : {} });
   });
 
   it('skips a return whose turn is further away than the wait limit, and leaves the budget to the others', async () => {
@@ -72,7 +101,7 @@ describe('planStep: a turn in the Connect call budget', () => {
     now = READY;
     await planStep(deps, target('N1'));
     const again = await planStep(deps, { ...target('N1'), throttled: true });
-    expect(again.plan).toMatchObject({ action: 'associate', slotAt: '2024-05-02T09:00:30.500Z' });
+    expect(again.plan).toMatchObject({ action: 'associate', slotAt: '2024-05-02T09:00:31.000Z' });
     const state = await store.getBudget(BUDGET_KEYS.association);
     expect(state?.factor).toBeCloseTo(0.7);
     expect(state?.throttles).toEqual([READY.getTime()]);

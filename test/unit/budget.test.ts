@@ -1,5 +1,5 @@
 import type { BudgetState } from '../../core/budget';
-import { budgetFigures, currentFactor, MIN_FACTOR, recordThrottle, reserveSlots } from '../../core/budget';
+import { budgetFigures, currentFactor, drainRatio, idealDrainSeconds, MIN_FACTOR, recordThrottle, reserveSlots } from '../../core/budget';
 
 const KEY = 'CreatePersistentContactAssociation';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -91,5 +91,27 @@ describe('budgetFigures', () => {
     });
     expect(budgetFigures(state, KEY, limits, T0 + 10_000).queued).toBe(0);
     expect(budgetFigures(undefined, KEY, limits, T0)).toMatchObject({ queued: 0, reservations: 0, nextSlotAt: new Date(T0).toISOString() });
+  });
+});
+
+describe('drain yardstick (burst-drain benchmark)', () => {
+  const quota = { ratePerSecond: 50, burst: 80 };
+
+  it('is the lead plus the returns beyond the burst at the rate the other caller leaves', () => {
+    expect(idealDrainSeconds({ returns: 2000, quota, otherShare: 0.2, leadSeconds: 0.5 })).toBeCloseTo(0.5 + 1920 / 40);
+  });
+
+  it('clamps a burst no larger than the quota burst to the lead (never a negative drain)', () => {
+    expect(idealDrainSeconds({ returns: 80, quota, otherShare: 0.2, leadSeconds: 0.5 })).toBe(0.5);
+    expect(idealDrainSeconds({ returns: 10, quota, otherShare: 0.2, leadSeconds: 0.5 })).toBe(0.5);
+    expect(idealDrainSeconds({ returns: 10, quota, otherShare: 0.2, leadSeconds: 0 })).toBe(0);
+  });
+
+  it('keeps the ratio in 0..1', () => {
+    expect(drainRatio(48.5, 50)).toBeCloseTo(0.97);
+    expect(drainRatio(0.5, 0.2)).toBe(1); // faster than the lead: only rounding does that
+    expect(drainRatio(0, 0)).toBe(1);
+    expect(drainRatio(10, Number.POSITIVE_INFINITY)).toBe(0);
+    expect(drainRatio(idealDrainSeconds({ returns: 10, quota, otherShare: 1, leadSeconds: 0 }), 5)).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { PastSessionNotReadyError } from '../../core/errors';
 import { deriveClientToken } from '../../core/identifiers';
 import type { Segment } from '../../core/lineage';
 import type { PlanDecision, PlanInput, PlannerConfig, ResumptionPlan } from '../../core/planner';
-import { DEFAULT_PLANNER_CONFIG, planResumption } from '../../core/planner';
+import { ceilToSecond, DEFAULT_PLANNER_CONFIG, planResumption } from '../../core/planner';
 import type { ReturnIntent } from '../../core/returns';
 import { C1, C2, C3, C9, CUSTOMER_ID, INSTANCE_ID, SEED_TIMES, seedSegments } from '../fixtures/contact-events';
 
@@ -213,40 +213,44 @@ describe('Planner', () => {
     describe('timing', () => {
       const lastEnd = Date.parse(SEED_TIMES.c3Disconnected);
 
-      it('waits for transcript readiness after the last disconnect, then associates', () => {
+      it('plans at once and folds transcript readiness after the last disconnect into notBefore', () => {
         // Prepare: the return is detected right after the survey ends
         const detectedAt = new Date(lastEnd + 2_000).toISOString();
-        const readyAt = new Date(lastEnd + 60_000).toISOString();
+        const readyAt = new Date(Math.ceil((lastEnd + 60_000) / 1000) * 1000).toISOString();
         const returning = intent({ detectedAt });
 
         // Act
-        const early = plan({ intent: returning, now: new Date(lastEnd + 59_999) });
+        const early = plan({ intent: returning, now: new Date(lastEnd + 2_000) });
         const onTime = plan({ intent: returning, now: new Date(readyAt) });
 
-        // Assess
-        // The Wait's timestamp is rounded up to the second: Step Functions truncates milliseconds.
-        expect(early).toEqual({ action: 'wait', notBefore: new Date(Math.ceil((lastEnd + 60_000) / 1000) * 1000).toISOString() });
-        expect(associated(onTime).notBefore).toBe(readyAt);
+        // Assess: the same plan whenever it is made, to go once the transcripts are ready
+        expect(associated(early).notBefore).toBe(readyAt);
+        expect(associated(onTime)).toEqual(associated(early));
       });
 
-      it('waits the late-event grace after detection when the session ended long ago', () => {
+      it('folds the late-event grace after detection into notBefore when the session ended long ago', () => {
         // Prepare
         const detectedAt = '2024-05-02T09:00:00.000Z';
         const graceEnd = '2024-05-02T09:00:05.000Z';
 
         // Act
-        const early = plan({ intent: intent({ detectedAt }), now: new Date('2024-05-02T09:00:04.999Z') });
-        const onTime = plan({ intent: intent({ detectedAt }), now: new Date(graceEnd) });
+        const early = plan({ intent: intent({ detectedAt }), now: new Date(detectedAt) });
 
         // Assess
-        expect(early).toEqual({ action: 'wait', notBefore: graceEnd });
-        expect(associated(onTime).notBefore).toBe(graceEnd);
+        expect(associated(early).notBefore).toBe(graceEnd);
+      });
+
+      it('rounds notBefore up to a whole second (a Wait Timestamp is read to the second)', () => {
+        const detectedAt = '2024-05-02T09:00:00.250Z';
+        const decision = plan({ intent: intent({ detectedAt }), now: new Date(detectedAt), config: { ...config, lateEventGraceSeconds: 0.3 } });
+        expect(associated(decision).notBefore).toBe('2024-05-02T09:00:01.000Z');
+        expect(ceilToSecond('2024-05-02T09:00:01.000Z')).toBe('2024-05-02T09:00:01.000Z');
+        expect(ceilToSecond('2024-05-02T09:00:01.001Z')).toBe('2024-05-02T09:00:02.000Z');
       });
 
       it('takes its delays from the config', () => {
         const decision = plan({ intent: intent({ detectedAt: SEED_TIMES.c3Disconnected }), now: new Date(lastEnd), config: { ...config, readinessDelaySeconds: 30, lateEventGraceSeconds: 0 } });
-        expect(decision).toEqual({ action: 'wait', notBefore: new Date(Math.ceil((lastEnd + 30_000) / 1000) * 1000).toISOString() });
-        expect(new Date(lastEnd).getUTCMilliseconds()).not.toBe(0); // so the rounding is exercised
+        expect(associated(decision).notBefore).toBe(new Date(Math.ceil((lastEnd + 30_000) / 1000) * 1000).toISOString());
       });
     });
 

@@ -219,7 +219,9 @@ describe('Use cases', () => {
       const second = await planStep({ ...deps, config: { ...config, defaultPolicy: 'entire-session' } }, target);
 
       // Assess
-      expect(early.plan).toEqual({ action: 'wait', notBefore: new Date(RETURNED_AT.getTime() + 5_000).toISOString() });
+      // Planned at once, to go after the late-event grace: the same plan as later.
+      expect(early.plan).toMatchObject({ action: 'associate', plan: { notBefore: new Date(Math.ceil((RETURNED_AT.getTime() + 5_000) / 1000) * 1000).toISOString() } });
+      expect(early.plan.action === 'associate' && Date.parse(early.plan.slotAt)).toBeGreaterThanOrEqual(RETURNED_AT.getTime() + 5_000);
       const plan = associatePlan(first);
       expect(plan).toMatchObject({ policy: 'auto', rehydrationType: 'FROM_SEGMENT', sourceContactId: C2, pastSessionId: C1 });
       expect(second.plan).toMatchObject({ action: 'associate', plan: first.plan.action === 'associate' ? first.plan.plan : {} });
