@@ -6,7 +6,7 @@
 
 /** FNV-1a over the seed and the stream name: a stable 32-bit seed per (seed, stream). */
 export function streamSeed(seed: number, stream: string): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
+  let h = 0x811c9dc5; // the seed is in the hashed text (xor-ing it in as well made seeds 1..9 collide: 1 ^ "1" === 2 ^ "2")
   const text = `${seed}:${stream}`;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
