@@ -130,7 +130,8 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
       throttledPerReturn: Number((throttled / returns).toFixed(4)),
       otherCallerThrottled,
       drainSeconds: Number(drainSeconds.toFixed(2)),
-      drainRatio: Number(drainRatio(ideal, drainSeconds).toFixed(3)),
+      // Returns that never ended never drained: ratio 0, not the ratio of those that did.
+      drainRatio: Number(drainRatio(ideal, records.length === count('ASSOCIATED') + count('SKIPPED') + count('FAILED') && records.length === returns ? drainSeconds : Number.POSITIVE_INFINITY).toFixed(3)),
       transitionsPerExecution: { associated: mean(transitions.filter((t) => t.associated).map((t) => t.n)), all: mean(transitions.map((t) => t.n)) },
       skipReasons,
     };
