@@ -15,6 +15,7 @@ import type { BudgetConfig } from '../core/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
 import type { PlannerConfig } from '../core/planner';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
+import { retentionSecondsFromEnv } from '../core/config';
 import { countAssociationAttempt } from '../core/use-cases';
 import { createSteps, STEP_FUNCTION_NAMES } from '../handlers/steps';
 import type { Steps } from '../handlers/steps';
@@ -56,7 +57,8 @@ export interface LocalStackOptions {
   /**
    * Retention, like Step Functions' 90 days for finished executions and a DynamoDB TTL on the
    * dedup keys: finished executions (with their history), processed-event keys and mirrored
-   * Connect events older than this are pruned, at start and then periodically. Default: keep all.
+   * Connect events older than this are pruned, at start and then periodically. Default: the
+   * CHATLINE_RETENTION_SECONDS environment variable, and when that is unset, keep all.
    */
   readonly retentionSeconds?: number;
   /** How often retention runs (default: a tenth of the retention, between 1 s and 1 h). */
@@ -207,17 +209,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
+  const retentionSeconds = options.retentionSeconds ?? retentionSecondsFromEnv(process.env);
   const prune = (now: Date = new Date()): Pruned => {
-    if (options.retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
-    const cutoff = new Date(now.getTime() - options.retentionSeconds * 1000);
+    if (retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
+    const cutoff = new Date(now.getTime() - retentionSeconds * 1000);
     const { executions, mirroredEvents } = journal.pruneBefore(cutoff);
     return { executions, mirroredEvents, processedKeys: store.pruneProcessedBefore(cutoff.toISOString()) };
   };
   prune();
   const retentionTimer =
-    options.retentionSeconds === undefined
+    retentionSeconds === undefined
       ? undefined
-      : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, options.retentionSeconds / 10)))).unref();
+      : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, retentionSeconds / 10)))).unref();
 
   // Durability: what a killed process left running continues, and accepted events are delivered.
   const unmirrored = mirrors ? remirror(simulator, journal) : 0;
