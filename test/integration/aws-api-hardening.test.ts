@@ -6,28 +6,23 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { LOCAL_REGION } from '../../core/constants';
 import { MAX_REQUEST_BYTES } from '../../local/aws-api/wire';
-import { startTestStack } from './local-stack-harness';
+import { startTestStack, startTestStackWithClients } from './local-stack-harness';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: Stack;
 let events: EventBridgeClient;
 let sfn: SFNClient;
 
-const clientConfig = () => ({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
-const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+let harness: Awaited<ReturnType<typeof startTestStackWithClients>>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  events = new EventBridgeClient(clientConfig());
-  sfn = new SFNClient(clientConfig());
+  harness = await startTestStackWithClients();
+  ({ stack, events, sfn } = harness);
 });
-afterAll(async () => {
-  events.destroy();
-  sfn.destroy();
-  await stack.dispose();
-});
+afterAll(() => harness.dispose());
+
+const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
 
 async function raw(target: string | undefined, body: string | Buffer, contentType = 'application/x-amz-json-1.1') {
   const r = await fetch(stack.url, { method: 'POST', headers: { ...(target ? { 'x-amz-target': target } : {}), 'content-type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });

@@ -13,7 +13,7 @@ import { linesOf } from '../../cli/replay-lines';
 import { CONNECT_EVENT_SOURCE, CONTACT_EVENT_DETAIL_TYPE, CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE, LOCAL_REGION } from '../../core/constants';
 import type { RejectedEvent } from '../../core/store';
 import { INSTANCE_ARN } from '../fixtures/contact-events';
-import { startTestStack } from './local-stack-harness';
+import { startTestStack, startTestStackWithClients } from './local-stack-harness';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Json = Record<string, unknown>;
@@ -82,18 +82,13 @@ const envelope = (c: EventCase, n: number, id: string): Json => ({
 let stack: Stack;
 let events: EventBridgeClient;
 let sfn: SFNClient;
-const clientConfig = () => ({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+let harness: Awaited<ReturnType<typeof startTestStackWithClients>>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  events = new EventBridgeClient(clientConfig());
-  sfn = new SFNClient(clientConfig());
+  harness = await startTestStackWithClients();
+  ({ stack, events, sfn } = harness);
 });
-afterAll(async () => {
-  events.destroy();
-  sfn.destroy();
-  await stack.dispose();
-});
+afterAll(() => harness.dispose());
 
 /** The rejected-store row that kept the event with this envelope id. */
 async function keptFor(id: string): Promise<RejectedEvent | undefined> {

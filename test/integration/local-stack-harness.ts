@@ -1,7 +1,10 @@
 /** A local stack on a temporary SQLite file, with timings compressed for tests. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_REGION } from '../../core/constants';
 import type { LocalStack, LocalStackOptions } from '../../local/stack';
 import { startLocalStack } from '../../local/stack';
 
@@ -22,4 +25,27 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
       rmSync(dir, { recursive: true, force: true });
     },
   });
+}
+
+/** A test stack and the real EventBridge and Step Functions clients on its endpoint (one attempt each). */
+export async function startTestStackWithClients(overrides: Partial<LocalStackOptions> = {}): Promise<{
+  stack: Awaited<ReturnType<typeof startTestStack>>;
+  events: EventBridgeClient;
+  sfn: SFNClient;
+  dispose(): Promise<void>;
+}> {
+  const stack = await startTestStack(overrides);
+  const config = { endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const events = new EventBridgeClient(config);
+  const sfn = new SFNClient(config);
+  return {
+    stack,
+    events,
+    sfn,
+    dispose: async () => {
+      events.destroy();
+      sfn.destroy();
+      await stack.dispose();
+    },
+  };
 }
