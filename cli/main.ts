@@ -180,7 +180,9 @@ program
       // Not bound by Connect's quota unless asked: no throttling, and no budget pacing calls to it.
       simulator: { transcriptReadySeconds: 0, throttling: opts.connectQuota === true },
       budget: opts.connectQuota === true ? DEFAULT_BUDGET_CONFIG : { ...DEFAULT_BUDGET_CONFIG, enabled: false },
-      keepMirroredEvents: false,
+      // Kept, so that a replay stopped midway rebuilds the simulator before the executions it left
+      // running continue (they would otherwise call Connect before the file's lines are mirrored again).
+      keepMirroredEvents: true,
     });
     const unregister = shutdown.onStop(async () => {
       await stack.close();

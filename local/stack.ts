@@ -65,7 +65,7 @@ export interface LocalStackOptions {
   readonly retentionCheckSeconds?: number;
   /**
    * Whether the Connect events the built-in simulator sees are kept for rebuilding it after a
-   * restart (default true; `chatline replay` mirrors its file itself and turns this off).
+   * restart (default true; `chatline replay` keeps them too, so a replay stopped midway rebuilds the simulator before its unfinished executions continue).
    */
   readonly keepMirroredEvents?: boolean;
   /** Deliveries the bus runs at once, i.e. contact-events executions in flight (default 64). */
