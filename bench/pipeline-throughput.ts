@@ -42,8 +42,11 @@ async function rawRate(events: readonly EventEnvelope[], returns: ReadonlySet<st
   );
   const resumes: Promise<unknown>[] = [];
   const now = new Date(0).toISOString();
+  const planned = async () => ({ Payload: { instanceId: 'i', contactId: 'c', plan: { action: 'associate', slotAt: now, plan: { notBefore: now, rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: 's', clientToken: 't' } } } });
   const resumeTasks = {
-    PlanResumption: async () => ({ Payload: { instanceId: 'i', contactId: 'c', plan: { action: 'associate', slotAt: now, plan: { notBefore: now, rehydrationType: 'ENTIRE_PAST_SESSION', sourceContactId: 's', clientToken: 't' } } } }),
+    PlanResumption: planned,
+    // After WaitForSlot: the same plan, confirmed (the workflow's second call of PlanResumption).
+    ConfirmTurn: planned,
     Associate: async () => ({ ContinuedFromContactId: 's' }),
     RecordOutcome: async () => ({ Payload: { detailType: 'Chat Resumption Succeeded', detail: {} } }),
     PublishOutcome: async () => ({ Entries: [], FailedEntryCount: 0 }),
