@@ -5,6 +5,7 @@
  */
 import { parseIsoInstant } from '../../core/schemas';
 import { InvalidEventPatternError, matchesEventPattern, validateEventPattern } from '../../core/event-pattern';
+import { MAX_ENTRY_BYTES, putEventsEntrySize } from '../bus';
 import type { BusEntry, EventBusBackend, RejectedInput, RuleView } from './backends';
 import { AwsApiError, decodeToken, encodeToken, pageSize, read, serializationError, validationError } from './wire';
 
@@ -20,17 +21,6 @@ export interface EventsApiOptions {
   readonly onRejected?: (rejection: RejectedInput) => Promise<void>;
 }
 
-/**
- * "The total entry size must be less than 256KB": EventBridge sums, over the request's entries,
- * 14 bytes for a Time plus the UTF-8 bytes of Source, DetailType, Detail and each Resources entry
- * (docs/sources.md#putevents-entry-size). Over the limit, the whole request is refused.
- */
-export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
-
-export function putEventsEntrySize(e: BusEntry): number {
-  const bytes = (s: string | undefined): number => (s === undefined ? 0 : Buffer.byteLength(s, 'utf8'));
-  return (e.Time ? 14 : 0) + bytes(e.Source) + bytes(e.DetailType) + bytes(e.Detail) + (e.Resources ?? []).reduce((n, r) => n + bytes(r), 0);
-}
 
 /** Fields TestEventPattern requires in the event (API reference, TestEventPattern `Event`). */
 const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
@@ -61,7 +51,7 @@ export function createEventsApi(o: EventsApiOptions): Record<string, Op> {
       if (entries.length > 10) throw validationError('entries', `[${entries.length} entries]`, 'Member must have length less than or equal to 10');
       const busEntries = entries.map((raw, i) => toBusEntry(raw, i));
       const total = busEntries.reduce((n, e) => n + putEventsEntrySize(e), 0);
-      if (total > MAX_PUT_EVENTS_BYTES) throw new AwsApiError('ValidationException', `Total size of the entries in the request is over the limit (${total} > ${MAX_PUT_EVENTS_BYTES} bytes).`);
+      if (total > MAX_ENTRY_BYTES) throw new AwsApiError('ValidationException', `Total size of the entries in the request is over the limit (${total} > ${MAX_ENTRY_BYTES} bytes).`);
       const { Entries, FailedEntryCount } = await o.bus.putEvents(busEntries);
       if (o.onRejected) {
         for (const [i, r] of Entries.entries()) {
