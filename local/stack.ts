@@ -76,6 +76,12 @@ export interface LocalStackOptions {
   readonly eventsEndpoint?: string;
 }
 
+/**
+ * Contacts the built-in simulator keeps in memory (about 1 KB each); the rest wait in a temporary
+ * SQLite file (simulator/contact-archive.ts), so a replay of a million events stays flat.
+ */
+const SIMULATOR_LIVE_CONTACTS = 10_000;
+
 /** What waitForIdle throws once close() has begun: the caller's work was cut off, not finished. */
 export class StackClosedError extends Error {
   override readonly name = 'StackClosedError';
@@ -156,7 +162,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const contactRule = rules[0]?.name;
   if (mirrors) bus.observe((event, matched) => matched.includes(contactRule as string) && journal.keepMirroredEvent(event));
 
-  const simulator = new ConnectSimulator({ ...options.simulator, publish: async (entries) => void (await bus.putEvents(entries)) });
+  const simulator = new ConnectSimulator({
+    maxLiveContacts: SIMULATOR_LIVE_CONTACTS,
+    ...options.simulator,
+    publish: async (entries) => void (await bus.putEvents(entries)),
+  });
   const onRejected = (r: RejectedInput): Promise<void> => store.putRejected({ receivedAt: new Date().toISOString(), ...r });
   const awsApi = boundedRequestListener(createAwsRequestHandler({ sfn, bus, simulator, rules, onRejected }));
   const dashboard = dashboardHandler(store, sfn, budget, arns.resumeChat);
@@ -250,6 +260,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const stopped = bus.stopDispatching();
         await sfn.suspend();
         await stopped;
+        await simulator.close();
         for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
         server.closeAllConnections();
         await serverClosed;

@@ -3,6 +3,8 @@
  * associations and the transcript each contact sees. No HTTP here; the wire routes and the
  * driving API both call into this. Semantics: docs/sources.md#persistent-chat-semantics.
  */
+import type { ContactArchive } from './contact-table';
+import { ContactTable } from './contact-table';
 import { ConnectError, invalidRequest, notFound } from './errors';
 import type { Prng } from './prng';
 import type { Semantics } from './semantics';
@@ -74,15 +76,20 @@ export interface ContactStoreConfig {
   transcriptReadyMs: number;
   emit: (type: ContactEventType, contact: SimContact) => void;
   onAssociation: (contact: SimContact) => void;
+  /** Where contacts beyond `maxLiveContacts` go (default: none, every contact stays in memory). */
+  archive?: ContactArchive;
+  maxLiveContacts?: number;
 }
 
 export const DEFAULT_QUEUE_ID = 'sim-basic-queue';
 
 export class ContactStore {
-  private readonly instances = new Map<string, Map<string, SimContact>>();
+  private readonly contacts: ContactTable;
   private seq = 0;
 
-  constructor(private readonly cfg: ContactStoreConfig) {}
+  constructor(private readonly cfg: ContactStoreConfig) {
+    this.contacts = new ContactTable(cfg.archive, cfg.maxLiveContacts);
+  }
 
   instanceArn(instanceId: string): string {
     return `arn:aws:connect:${this.cfg.region}:${this.cfg.accountId}:instance/${instanceId}`;
@@ -104,16 +111,16 @@ export class ContactStore {
 
   createInstance(instanceId?: string): string {
     const id = instanceId ?? this.cfg.ids.uuid();
-    if (!this.instances.has(id)) this.instances.set(id, new Map());
+    this.contacts.createInstance(id);
     return id;
   }
 
   hasInstance(instanceId: string): boolean {
-    return this.instances.has(instanceId);
+    return this.contacts.hasInstance(instanceId);
   }
 
   get(instanceId: string, contactId: string): SimContact | undefined {
-    return this.instances.get(instanceId)?.get(contactId);
+    return this.contacts.get(instanceId, contactId);
   }
 
   /**
@@ -121,23 +128,23 @@ export class ContactStore {
    * (docs/sources.md#what-the-documentation-leaves-open).
    */
   require(instanceId: string, contactId: string, what = 'Contact'): SimContact {
-    const contacts = this.instances.get(instanceId);
-    if (!contacts) throw notFound(`Instance not found: ${instanceId}`);
-    const c = contacts.get(contactId);
+    this.requireInstance(instanceId);
+    const c = this.contacts.get(instanceId, contactId);
     if (!c) throw notFound(`${what} not found: ${contactId}`);
     return c;
   }
 
-  requireInstance(instanceId: string): Map<string, SimContact> {
-    const contacts = this.instances.get(instanceId);
-    if (!contacts) throw notFound(`Instance not found: ${instanceId}`);
-    return contacts;
+  requireInstance(instanceId: string): void {
+    if (!this.contacts.hasInstance(instanceId)) throw notFound(`Instance not found: ${instanceId}`);
   }
 
   all(): SimContact[] {
-    const out: SimContact[] = [];
-    for (const m of this.instances.values()) out.push(...m.values());
-    return out;
+    return this.contacts.all();
+  }
+
+  /** Closes the contacts' archive, if any. */
+  close(): void {
+    this.contacts.close();
   }
 
   isActive(c: SimContact): boolean {
@@ -146,17 +153,14 @@ export class ContactStore {
 
   /** Contacts of the session (same initial contact), oldest first. */
   session(c: SimContact): SimContact[] {
-    const contacts = this.instances.get(c.instanceId);
-    if (!contacts) return [c];
-    return [...contacts.values()]
-      .filter((x) => x.initialContactId === c.initialContactId)
-      .sort((a, b) => a.seq - b.seq);
+    if (!this.contacts.hasInstance(c.instanceId)) return [c];
+    return this.contacts.session(c.instanceId, c.initialContactId).sort((a, b) => a.seq - b.seq);
   }
 
   // ---------------------------------------------------------------- lifecycle (driving API)
 
   private newContact(instanceId: string, fields: Partial<SimContact> & { initiationMethod: string }): SimContact {
-    const contacts = this.instances.get(instanceId) ?? this.requireInstance(this.createInstance(instanceId));
+    this.createInstance(instanceId);
     const now = this.cfg.now();
     const contactId = fields.contactId ?? this.cfg.ids.uuid();
     const c: SimContact = {
@@ -173,7 +177,7 @@ export class ContactStore {
       seq: ++this.seq,
       ...fields,
     };
-    contacts.set(contactId, c);
+    this.contacts.add(c);
     return c;
   }
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
 import { ContactStore, type SimContact, type StartChatInput } from './contacts';
+import { temporaryContactArchive } from './contact-archive';
 import { handleControl } from './control';
 import { ConnectError } from './errors';
 import { buildContactEvent, type ContactEventEnvelope, type EventStats, EventPipeline, eventBridgePublisher } from './events';
@@ -61,6 +62,12 @@ export interface SimulatorOptions {
   faults?: FaultConfig;
   /** The undocumented choices (see semantics.ts and README "Assumptions"). */
   semantics?: SemanticsOptions;
+  /**
+   * Contacts kept in memory, at most: the least recently used beyond this move to a temporary
+   * SQLite file and are read back when asked for (nothing is forgotten). Default: no bound, every
+   * contact in memory. The local stack bounds its built-in simulator (a replay mirrors every contact).
+   */
+  maxLiveContacts?: number;
 }
 
 export interface ApiStats {
@@ -159,6 +166,7 @@ export class ConnectSimulator {
       now: this.now,
       ids: this.prngs.ids,
       semantics: this.semantics,
+      ...(options.maxLiveContacts !== undefined ? { archive: temporaryContactArchive(), maxLiveContacts: options.maxLiveContacts } : {}),
       transcriptReadyMs: (this.settings.transcriptReadySeconds * 1000) / speed,
       emit: (type, c) =>
         this.pipeline.submit(
@@ -272,6 +280,7 @@ export class ConnectSimulator {
   async close(): Promise<void> {
     this.pipeline.cancel();
     this.closeEventClient?.();
+    this.store.close();
     const server = this.server;
     this.server = undefined;
     if (!server) return;

@@ -150,8 +150,8 @@ const stopContact: Operation = (ctx, _labels, body) => {
   const ContactId = v.required('ContactId', 1, 256);
   const InstanceId = v.required('InstanceId', 1, 100);
   v.object('DisconnectReason');
-  const contacts = ctx.store.requireInstance(InstanceId);
-  const c = contacts.get(ContactId);
+  ctx.store.requireInstance(InstanceId);
+  const c = ctx.store.get(InstanceId, ContactId);
   if (!c) throw new ConnectError('ContactNotFoundException', `Contact not found: ${ContactId}`);
   if (!ctx.store.isActive(c)) {
     throw new ConnectError(ctx.semantics.stopEndedContactError, `Contact ${ContactId} is not active`);

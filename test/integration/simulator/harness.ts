@@ -13,6 +13,12 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
+/** The two ways the simulator keeps contacts; suites that run under both use describe.each. */
+export const CONTACT_KEEPING: { name: string; options: SimulatorOptions }[] = [
+  { name: 'in memory', options: {} },
+  { name: 'spilled to a SQLite archive, one in memory', options: { maxLiveContacts: 1 } },
+];
+
 export async function startHarness(options: SimulatorOptions = {}): Promise<Harness> {
   const clock = new VirtualClock();
   const sim = new ConnectSimulator({ now: clock.now, throttling: false, ...options });
