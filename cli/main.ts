@@ -25,6 +25,7 @@ import { progressBar } from './replay-progress';
 import { formatReport, replayIsAsExpected } from './replay-report';
 import type { BudgetConfig, BudgetLimits } from '../core/budget';
 import { DEFAULT_BUDGET_CONFIG } from '../core/budget';
+import { boundHeapGrowth } from './heap-growth';
 import type { BudgetSettings } from '../core/config';
 import { budgetConfigOf, budgetSettingsFromEnv } from '../core/config';
 import { DEFAULT_PLANNER_CONFIG } from '../core/planner';
@@ -172,6 +173,7 @@ program
       return;
     }
     shutdown.arm();
+    boundHeapGrowth();
     const db = dbFor(opts.db);
     const stack = await startLocalStack({
       dbPath: db.path,
