@@ -81,6 +81,11 @@ export interface ReplayReport {
   /** Failed executions of either workflow (the first LIST_LIMIT of each), and how many in all. */
   readonly failedExecutions: FailedExecution[];
   readonly failedExecutionCount: number;
+  /**
+   * What the built-in Connect simulator committed in this run: persistent-chat associations, and
+   * contacts associated more than once (exactly once means 0; each is also a problem).
+   */
+  readonly connect: { readonly associations: number; readonly contactsAssociatedTwice: number };
   /** Why the replay is not as expected (exit 1); empty when it is. */
   readonly problems: string[];
   readonly seconds: number;
@@ -127,6 +132,8 @@ export async function buildReport(
   for (const r of resumptions) returns[r.status] = (returns[r.status] ?? 0) + 1;
 
   const failedExecutions = [...run.failedContactEvents, ...failedResumeChat];
+  const sim = stack.simulator.stats();
+  const connect = { associations: sim.associations, contactsAssociatedTwice: Object.values(sim.associationsByContact).filter((n) => n > 1).length };
   const problems: string[] = [];
   const c = run.counts;
   if (c.rejected > 0) problems.push(`${c.rejected} line${s(c.rejected)} rejected`);
@@ -134,6 +141,7 @@ export async function buildReport(
   const unfinished = resumptions.filter((r) => !(r.status === 'ASSOCIATED' || (r.status === 'SKIPPED' && r.reason)));
   if (unfinished.length > 0) problems.push(`${unfinished.length} return${s(unfinished.length)} not ASSOCIATED nor SKIPPED with a reason`);
   if (failedResumeChatCount > 0) problems.push(`${failedResumeChatCount} failed resume-chat execution${s(failedResumeChatCount)}`);
+  if (connect.contactsAssociatedTwice > 0) problems.push(`${connect.contactsAssociatedTwice} contact${s(connect.contactsAssociatedTwice)} associated more than once`);
   return {
     events: { ...c },
     rejected: run.rejected,
@@ -144,6 +152,7 @@ export async function buildReport(
     resumptions,
     failedExecutions,
     failedExecutionCount: c.failed + failedResumeChatCount,
+    connect,
     problems,
     seconds: Number(((Date.now() - run.startedAt) / 1000).toFixed(3)),
   };
@@ -234,7 +243,7 @@ export function formatReport(report: ReplayReport): string {
     out.push(table(['session', 'customer', 'segments (kind)', 'continued from'], report.sessions.map((x) => [x.initialContactId, x.customerId, x.segments.map((g) => `${g.contactId} (${g.kind})`).join(' → '), x.continuedFrom])));
   }
   const byStatus = Object.entries(report.returns).map(([k, n]) => `${n} ${k}`).join(', ');
-  out.push(`returns: ${report.resumptions.length}${byStatus ? ` (${byStatus})` : ''}`);
+  out.push(`returns: ${report.resumptions.length}${byStatus ? ` (${byStatus})` : ''}; Connect associations: ${report.connect.associations} (${report.connect.contactsAssociatedTwice} contacts associated twice)`);
   const ok = report.resumptions.filter((r) => r.status === 'ASSOCIATED');
   const shown = ok.length > TABLE_OK_ROWS ? report.resumptions.filter((r) => r.status !== 'ASSOCIATED') : report.resumptions;
   if (ok.length > TABLE_OK_ROWS) out.push(`(${ok.length} ASSOCIATED returns not shown: --json lists every return)`);

@@ -36,6 +36,7 @@ describe('chatline replay', () => {
     expect(past?.segments.map((s) => s.kind)).toEqual(['initial', 'transfer', 'survey']);
     expect(report.resumptions.map((r) => r.status)).toEqual(['ASSOCIATED', 'ASSOCIATED']);
     expect(Object.values(stats.associationsByContact)).toEqual([1, 1]);
+    expect(report.connect).toEqual({ associations: 2, contactsAssociatedTwice: 0 });
   });
 
   it('gives the same lineage and one association per returning contact for shuffled, doubled streams', async () => {
