@@ -8,7 +8,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AwsApiError } from '../../local/aws-api';
 import { bindTasks } from '../../local/sfn/task-bindings';
+import type { InProcessService } from '../../local/sfn/task-bindings';
 
 async function recordingServer(answer: (target: string) => { status: number; body: unknown }) {
   const seen: { target: string; body: unknown }[] = [];
@@ -82,5 +84,47 @@ describe('task bindings', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('serves StartExecution and PutEvents in-process when bound to this process, with the bodies, answers and error names of the HTTP path', async () => {
+    const seen: { target: string; body: unknown }[] = [];
+    const served = (prefix: string, answer: () => Record<string, unknown>): InProcessService => async (op, request) => {
+      seen.push({ target: `${prefix}.${op}`, body: JSON.parse(JSON.stringify(request)) });
+      return answer();
+    };
+    const clients = { connect: new ConnectClient(config('http://127.0.0.1:9')), sfn: new SFNClient(config('http://127.0.0.1:9')), events: new EventBridgeClient(config('http://127.0.0.1:9')) };
+    const tasks = bindTasks(definition, {
+      lambdas: new Map(),
+      ...clients,
+      inProcess: {
+        sfn: served('AWSStepFunctions', () => ({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:n', startDate: 1764000000 })),
+        events: served('AWSEvents', () => ({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] })),
+      },
+    });
+    // The same answers as the HTTP test above (nothing listens on port 9: any HTTP call would fail).
+    await expect(tasks['Start']!({ StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', Name: 'n', Input: { a: 1 } })).resolves.toEqual({
+      ExecutionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:n',
+      StartDate: '2025-11-24T16:00:00.000Z',
+    });
+    await expect(tasks['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: { b: 2 } }] })).resolves.toEqual({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    expect(seen).toEqual([
+      { target: 'AWSStepFunctions.StartExecution', body: { stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'n', input: '{"a":1}' } },
+      { target: 'AWSEvents.PutEvents', body: { Entries: [{ Source: 's', DetailType: 'd', Detail: '{"b":2}' }] } },
+    ]);
+
+    const refusing = bindTasks(definition, {
+      lambdas: new Map(),
+      ...clients,
+      inProcess: {
+        sfn: async () => {
+          throw new AwsApiError('ExecutionAlreadyExists', 'Execution Already Exists');
+        },
+        events: async () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] }),
+      },
+    });
+    await expect(refusing['Start']!({ StateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', Name: 'n' })).rejects.toMatchObject({ name: 'StepFunctions.ExecutionAlreadyExistsException', message: 'Execution Already Exists' });
+    await expect(refusing['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toMatchObject({ name: 'EventBridge.FailedEntry' });
+    const broken = bindTasks(definition, { lambdas: new Map(), ...clients, inProcess: { events: async () => Promise.reject(new TypeError('bug')) } });
+    await expect(broken['Publish']!({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).rejects.toMatchObject({ name: 'EventBridge.InternalFailureException', message: 'bug' });
   });
 });
