@@ -289,9 +289,15 @@ function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput)
   return inProcessService('AWSStepFunctions', ops, toSfnApiError, onRejected);
 }
 
-/** The EventBridge API's PutEvents for the workflows' own putEvents tasks, in-process (the bus commits before it answers, as over HTTP). */
+/**
+ * The EventBridge API's PutEvents for the workflows' own putEvents tasks, in-process. No commit
+ * before the answer either: it goes to a Standard execution of this process, journaled on the
+ * same connection after the accepted events (a crash before the commit re-runs the task from its
+ * journaled state, which publishes again: at least once, as on AWS).
+ */
 function inProcessEvents(bus: LocalEventBus, rules: ReturnType<typeof chatlineRules>, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
-  const ops = createEventsApi({ bus, rules: () => rules, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, onRejected });
+  const uncommitted = { busName: bus.busName, putEvents: (entries: Parameters<LocalEventBus['putEvents']>[0]) => bus.putEvents(entries, { commit: false }) };
+  const ops = createEventsApi({ bus: uncommitted, rules: () => rules, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, onRejected });
   const internal = (err: unknown): AwsApiError => (err instanceof AwsApiError ? err : new AwsApiError('InternalException', `${(err as Error).name}: ${(err as Error).message}`, 500));
   return inProcessService('AWSEvents', ops, internal, onRejected);
 }
