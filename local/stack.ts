@@ -195,8 +195,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (api === 'createPersistentContactAssociation') {
         await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
       }
-      // A call with an effect outside this process: what led to it must be on disk first.
-      store.flush();
+      // A call with an effect outside this process: what led to it must be on disk first. It
+      // waits for the batch's next commit (at the end of this turn), which the Connect calls
+      // made meanwhile share, instead of committing once per call.
+      await store.committed();
     },
   };
   const register = (key: keyof typeof WORKFLOWS, substitutions: Record<string, string>): void => {

@@ -89,6 +89,11 @@ export class SqliteStore implements ChatlineStore {
     this.batch.flush();
   }
 
+  /** Resolves once the writes batched so far are committed, with the batch's next commit (shared; see write-batch.ts). */
+  committed(): Promise<void> {
+    return this.batch.committed();
+  }
+
   close(): void {
     this.batch.flush();
     this.db.close();
