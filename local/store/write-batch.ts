@@ -32,7 +32,12 @@ export class WriteBatch {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly maxWrites = 2000,
+    /**
+     * 10,000: fewer, larger commits write each hot page (index interiors, the pages rows are
+     * appended to) fewer times; on the pipeline bench 2,000 → 10,000 took commit time from
+     * 320-410 ms to 145-210 ms (500: 515-530 ms).
+     */
+    private readonly maxWrites = 10_000,
   ) {}
 
   /** Runs one write inside the open batch (opening one if needed). */
