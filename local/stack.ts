@@ -277,7 +277,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * without the started execution (write-batch.ts). A refused request is kept in the rejected
  * store as the endpoint keeps it (local/aws-api/index.ts).
  */
-function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
+export function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
   const backend: StepFunctionsBackend = {
     machineArns: () => engine.machineArns(),
     machine: (arn) => engine.machine(arn),
@@ -297,7 +297,7 @@ function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput)
  * same connection after the accepted events (a crash before the commit re-runs the task from its
  * journaled state, which publishes again: at least once, as on AWS).
  */
-function inProcessEvents(bus: LocalEventBus, rules: ReturnType<typeof chatlineRules>, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
+export function inProcessEvents(bus: LocalEventBus, rules: ReturnType<typeof chatlineRules>, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
   const uncommitted = { busName: bus.busName, putEvents: (entries: Parameters<LocalEventBus['putEvents']>[0]) => bus.putEvents(entries, { commit: false }) };
   const ops = createEventsApi({ bus: uncommitted, rules: () => rules, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, onRejected });
   const internal = (err: unknown): AwsApiError => (err instanceof AwsApiError ? err : new AwsApiError('InternalException', `${(err as Error).name}: ${(err as Error).message}`, 500));
