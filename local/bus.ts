@@ -155,8 +155,12 @@ export class LocalEventBus {
     this.rules.push({ name: rule.name, pattern: validateEventPattern(rule.pattern), target: rule.target });
   }
 
-  /** PutEvents: per-entry validation and results, as EventBridge answers them; accepted entries are durable when it resolves. */
-  async putEvents(entries: readonly PutEventsEntry[]): Promise<{ Entries: PutEventsResultEntry[]; FailedEntryCount: number }> {
+  /**
+   * PutEvents: per-entry validation and results, as EventBridge answers them; accepted entries are
+   * durable when it resolves. `commit: false` (a caller in this process, whose own later writes
+   * follow these on the same connection) leaves the commit to the write batch.
+   */
+  async putEvents(entries: readonly PutEventsEntry[], { commit = true }: { commit?: boolean } = {}): Promise<{ Entries: PutEventsResultEntry[]; FailedEntryCount: number }> {
     while (this.dispatching && this.queued() >= this.maxQueued) await this.change();
     const results = entries.map((entry): PutEventsResultEntry => {
       const checked = validateEntry(entry, this.busName);
@@ -170,7 +174,7 @@ export class LocalEventBus {
         return { ErrorCode: 'InternalFailure', ErrorMessage: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
       }
     });
-    this.journal.flush();
+    if (commit) this.journal.flush();
     return { Entries: results, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length };
   }
 

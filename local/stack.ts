@@ -23,14 +23,16 @@ import type { SimulatorOptions } from '../simulator';
 import { ConnectSimulator } from '../simulator';
 import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
-import { boundedRequestListener, createAwsRequestHandler } from './aws-api';
-import type { RejectedInput } from './aws-api';
+import { AwsApiError, boundedRequestListener, createAwsRequestHandler } from './aws-api';
+import type { RejectedInput, StepFunctionsBackend } from './aws-api';
+import { createEventsApi } from './aws-api/events';
+import { createStepFunctionsApi, toSfnApiError } from './aws-api/sfn';
 import type { EventEnvelope } from './bus';
 import { DeliverySuspended, LocalEventBus } from './bus';
 import { dashboardHandler } from './dashboard';
 import { EngineSuspendedError, LocalStepFunctions } from './sfn/runner';
 import { bindTasks } from './sfn/task-bindings';
-import type { TaskBackends } from './sfn/task-bindings';
+import type { InProcessService, TaskBackends } from './sfn/task-bindings';
 import { SqliteJournal } from './store/sqlite-journal';
 import { SqliteStore } from './store/sqlite-store';
 import { acquireDbLock } from './store/db-lock';
@@ -190,15 +192,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ]),
     ),
     connect: new ConnectClient(localClientConfig(options.connectEndpoint ?? url)),
-    // The workflows' own StartExecution and PutEvents go through this endpoint's AWS APIs.
+    // The workflows' own StartExecution and PutEvents go to this endpoint's AWS APIs: served
+    // in-process (the same operations, without the HTTP round trip), unless `eventsEndpoint`
+    // points PutEvents elsewhere, which then goes over HTTP with the SDK client.
     sfn: new SFNClient(localClientConfig(url)),
     events: new EventBridgeClient(localClientConfig(options.eventsEndpoint ?? url)),
+    inProcess: {
+      sfn: inProcessSfn(sfn, onRejected),
+      ...(options.eventsEndpoint === undefined ? { events: inProcessEvents(bus, rules, onRejected) } : {}),
+    },
     onConnectCall: async (api, params) => {
       if (api === 'createPersistentContactAssociation') {
         await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
       }
-      // A call with an effect outside this process: what led to it must be on disk first.
-      store.flush();
+      // A call with an effect outside this process: what led to it must be on disk first. It
+      // waits for the batch's next commit (at the end of this turn), which the Connect calls
+      // made meanwhile share, instead of committing once per call.
+      await store.committed();
     },
   };
   const register = (key: keyof typeof WORKFLOWS, substitutions: Record<string, string>): void => {
@@ -267,6 +277,60 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         store.close();
         lock.release();
       })()),
+  };
+}
+
+/**
+ * The SFN API's operations for the workflows' own startExecution tasks, in-process. No commit
+ * before the answer (the HTTP front end commits because its answer leaves the process): the
+ * answer goes to an execution of this process, whose later writes (its end, the inbox removal of
+ * its event) go through the same connection after this one, so none of them can be on disk
+ * without the started execution (write-batch.ts). A refused request is kept in the rejected
+ * store as the endpoint keeps it (local/aws-api/index.ts).
+ */
+export function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
+  const backend: StepFunctionsBackend = {
+    machineArns: () => engine.machineArns(),
+    machine: (arn) => engine.machine(arn),
+    startExecution: (input) => engine.startExecution(input),
+    describeExecution: (arn) => engine.describeExecution(arn),
+    listExecutions: (query) => engine.listExecutions(query),
+    history: (arn) => engine.history(arn),
+    stopExecution: (arn) => engine.stopExecution(arn),
+  };
+  const ops = createStepFunctionsApi({ sfn: backend, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, now: () => new Date(), createdAt: new Date() });
+  return inProcessService('AWSStepFunctions', ops, toSfnApiError, onRejected);
+}
+
+/**
+ * The EventBridge API's PutEvents for the workflows' own putEvents tasks, in-process. No commit
+ * before the answer either: it goes to a Standard execution of this process, journaled on the
+ * same connection after the accepted events (a crash before the commit re-runs the task from its
+ * journaled state, which publishes again: at least once, as on AWS).
+ */
+export function inProcessEvents(bus: LocalEventBus, rules: ReturnType<typeof chatlineRules>, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
+  const uncommitted = { busName: bus.busName, putEvents: (entries: Parameters<LocalEventBus['putEvents']>[0]) => bus.putEvents(entries, { commit: false }) };
+  const ops = createEventsApi({ bus: uncommitted, rules: () => rules, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, onRejected });
+  const internal = (err: unknown): AwsApiError => (err instanceof AwsApiError ? err : new AwsApiError('InternalException', `${(err as Error).name}: ${(err as Error).message}`, 500));
+  return inProcessService('AWSEvents', ops, internal, onRejected);
+}
+
+function inProcessService(
+  prefix: string,
+  ops: Record<string, (req: Record<string, unknown>) => unknown>,
+  toError: (err: unknown) => AwsApiError,
+  onRejected: (r: RejectedInput) => Promise<void>,
+): InProcessService {
+  return async (operation, request) => {
+    const op = Object.hasOwn(ops, operation) ? ops[operation] : undefined;
+    if (!op) throw new AwsApiError('UnknownOperationException', `Unknown operation ${operation}`);
+    try {
+      return (await op(request)) as Record<string, unknown>;
+    } catch (err) {
+      const answer = toError(err);
+      await onRejected({ reason: `${answer.code}: ${answer.message}`, event: request, origin: `${prefix}.${operation}` }).catch(() => undefined);
+      throw answer;
+    }
   };
 }
 

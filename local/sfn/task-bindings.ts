@@ -4,6 +4,10 @@
  *  - arn:aws:states:::aws-sdk:connect:<api>  → the real @aws-sdk/client-connect over HTTP
  *  - arn:aws:states:::states:startExecution  → the real @aws-sdk/client-sfn, against the local endpoint
  *  - arn:aws:states:::events:putEvents       → the real @aws-sdk/client-eventbridge, against the local endpoint
+ * When the target of startExecution or putEvents is this very process (the local stack's own
+ * engine and bus), `inProcess` serves them without the HTTP round trip: the same API operation the
+ * endpoint runs (its validation, its error codes) takes the request the SDK would have sent, and
+ * the answer and errors come back as the SDK would have made them.
  * Errors keep the names Step Functions gives them (`Connect.ThrottlingException`,
  * `StepFunctions.ExecutionAlreadyExistsException`, a Lambda error's own name), so the same
  * Retry/Catch blocks fire locally and on AWS.
@@ -24,9 +28,18 @@ export interface TaskBackends {
   readonly connect: ConnectClient;
   readonly sfn: SFNClient;
   readonly events: EventBridgeClient;
+  /**
+   * AWS JSON operations served in this process, instead of `sfn` / `events` over HTTP: called with
+   * the operation name and the request body the SDK would send; they throw the service's errors as
+   * `{ code, message }` (AwsApiError), as the endpoint would answer them.
+   */
+  readonly inProcess?: { readonly sfn?: InProcessService; readonly events?: InProcessService };
   /** Called before every Connect call a task makes (the runtime counts association attempts). */
   onConnectCall?: (api: string, params: Record<string, unknown>) => Promise<void> | void;
 }
+
+/** One AWS JSON service served in-process: operation name and request body → response body. */
+export type InProcessService = (operation: string, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 interface TaskState {
   Type: string;
@@ -72,12 +85,19 @@ function bindResource(resource: string, backends: TaskBackends, stateName: strin
     };
   }
   if (resource === 'arn:aws:states:::states:startExecution') {
+    const local = backends.inProcess?.sfn;
     return async (input) => {
       const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+      const request = { stateMachineArn: StateMachineArn, ...(Name ? { name: Name } : {}), input: typeof Input === 'string' ? Input : JSON.stringify(Input ?? {}) };
+      if (local) {
+        // The answer the SDK would have parsed: startDate in epoch seconds, read back as a Date.
+        const out = await local('StartExecution', request).catch((err: unknown) => {
+          throw asInProcessError('StepFunctions', err);
+        });
+        return { ExecutionArn: String(out['executionArn'] ?? ''), StartDate: typeof out['startDate'] === 'number' ? new Date(out['startDate'] * 1000).toISOString() : '' };
+      }
       try {
-        const out = await backends.sfn.send(
-          new StartExecutionCommand({ stateMachineArn: StateMachineArn, ...(Name ? { name: Name } : {}), input: typeof Input === 'string' ? Input : JSON.stringify(Input ?? {}) }),
-        );
+        const out = await backends.sfn.send(new StartExecutionCommand(request));
         return { ExecutionArn: out.executionArn ?? '', StartDate: out.startDate?.toISOString() ?? '' };
       } catch (err) {
         throw asStepFunctionsError('StepFunctions', err);
@@ -91,11 +111,12 @@ function bindResource(resource: string, backends: TaskBackends, stateName: strin
         ...e,
         Detail: typeof e['Detail'] === 'string' ? e['Detail'] : JSON.stringify(e['Detail'] ?? {}),
       })) as PutEventsRequestEntry[];
-      let out: PutEventsCommandOutput;
+      let out: Pick<PutEventsCommandOutput, 'FailedEntryCount' | 'Entries'>;
+      const local = backends.inProcess?.events;
       try {
-        out = await backends.events.send(new PutEventsCommand({ Entries: entries }));
+        out = local ? ((await local('PutEvents', { Entries: entries })) as typeof out) : await backends.events.send(new PutEventsCommand({ Entries: entries }));
       } catch (err) {
-        throw asStepFunctionsError('EventBridge', err);
+        throw local ? asInProcessError('EventBridge', err) : asStepFunctionsError('EventBridge', err);
       }
       // The optimized integration fails the task when any entry failed (Step Functions Developer
       // Guide, "Add EventBridge events with Step Functions": "If the response from PutEvents
@@ -105,7 +126,7 @@ function bindResource(resource: string, backends: TaskBackends, stateName: strin
         const failed = (out.Entries ?? []).filter((e) => e.ErrorCode !== undefined).map((e) => ({ ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage }));
         throw new TaskError('EventBridge.FailedEntry', JSON.stringify({ FailedEntryCount: out.FailedEntryCount, Entries: failed }));
       }
-      const { $metadata: _metadata, ...result } = out;
+      const { $metadata: _metadata, ...result } = out as PutEventsCommandOutput;
       return toJson(result);
     };
   }
@@ -140,6 +161,17 @@ export function asStepFunctionsError(service: string, err: unknown): TaskError {
   const served = e.$metadata?.httpStatusCode !== undefined && e.name !== undefined;
   const code = served ? (e.name as string) : 'SdkClientException';
   return new TaskError(`${service}.${code.endsWith('Exception') ? code : `${code}Exception`}`, e.message ?? String(err));
+}
+
+/**
+ * An in-process operation's failure, named as the SDK would have named the endpoint's answer: a
+ * service error by its code (the SDK's error name is the answer's `__type`), anything else as the
+ * endpoint's 500 would have read (InternalFailure).
+ */
+function asInProcessError(service: string, err: unknown): TaskError {
+  const e = err as { code?: unknown; message?: string };
+  const code = typeof e.code === 'string' ? e.code : 'InternalFailure';
+  return asStepFunctionsError(service, { name: code, message: e.message ?? String(err), $metadata: { httpStatusCode: 400 } });
 }
 
 function toJson(value: unknown): JsonValue {
