@@ -7,7 +7,7 @@ import './polyfills';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createServer } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { CHATLINE_EVENT_SOURCE, DEFAULT_EVENT_BUS_NAME, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/constants';
@@ -116,12 +116,23 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/**
+ * How long the clients keep an idle keep-alive socket: less than the servers do (a Node server's
+ * keepAliveTimeout is 5 s, https://nodejs.org/api/http.html#serverkeepalivetimeout; ours and
+ * `chatline sim`'s keep it). A socket the client reuses just as the server closes it fails the call
+ * with "read ECONNRESET": 27 of 10,762 associations of a million-event replay needed a second
+ * attempt for that. Node's Agent (keepSocketAlive) takes the server's Keep-Alive hint only to
+ * shorten a timeout it has; without one, an idle socket waits for the server to close it.
+ */
+const CLIENT_IDLE_SOCKET_MS = 4_000;
+
 /** Clients the workflows' tasks use: one attempt each, because the workflow's Retry is the retry. */
 const localClientConfig = (endpoint: string) => ({
   endpoint,
   region: LOCAL_REGION,
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   maxAttempts: 1,
+  requestHandler: { httpAgent: new Agent({ keepAlive: true, timeout: CLIENT_IDLE_SOCKET_MS }) },
 });
 
 export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
