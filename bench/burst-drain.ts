@@ -54,7 +54,7 @@ interface Row {
   readonly drainRatio: number;
   readonly transitionsPerExecution: { readonly associated: number; readonly all: number };
   readonly skipReasons: Record<string, number>;
-  readonly phases: Phases;
+  readonly phases: Phases & { readonly otherCallerMaxPerQuarterSecond: number };
 }
 
 /**
@@ -70,6 +70,16 @@ interface Phases {
   readonly lastCall: number;
   readonly callLateMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly throttlesBySecond: Record<string, number>;
+}
+
+/** The most of `times` (epoch ms) that fall in any window of `ms` (the other caller's own bunching). */
+function maxPerWindow(times: readonly number[], ms: number): number {
+  let best = 0;
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while ((times[j] as number) - (times[i] as number) >= ms) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
 }
 
 type History = readonly { readonly type: string; readonly timestamp: string; readonly details: Record<string, unknown> }[];
@@ -132,7 +142,7 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
       // A running chatline, not a cold one: a few returns on another instance, drained (and the budget
       // idle again, its burst back) before the measured burst. Without it the engine's Connect client
       // opens its HTTP connections in the middle of the burst's ingestion, and Node serves new
-      // connections to a busy local server only seconds later (bench/README: "burst drain, cold").
+      // connections to a busy local server only seconds later (README, "burst drain").
       const warmInstance = sim.createInstance();
       const warm = customerReturnedEntries(warmInstance, await returningCustomers(sim, warmInstance, warmUp));
       for (let i = 0; i < warm.length; i += 10) await events.send(new PutEventsCommand({ Entries: warm.slice(i, i + 10) }));
@@ -140,9 +150,10 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
     }
 
     // The other caller: its share of the quota, evenly spaced, for the whole drain.
+    const otherCalls: number[] = [];
     const otherCaller = startSteadyCaller(
       quota.ratePerSecond * otherShare,
-      () => other.send(new CreatePersistentContactAssociationCommand({ InstanceId: instanceId, InitialContactId: otherNew, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: otherPast, ClientToken: 'other-caller' })),
+      () => (otherCalls.push(Date.now()), other.send(new CreatePersistentContactAssociationCommand({ InstanceId: instanceId, InitialContactId: otherNew, RehydrationType: 'ENTIRE_PAST_SESSION', SourceContactId: otherPast, ClientToken: 'other-caller' }))),
       (e) => (e as { name?: string }).name === 'ThrottlingException',
     );
     await new Promise((r) => setTimeout(r, 2000)); // the other caller is already there when the burst comes
@@ -204,7 +215,7 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
       drainRatio: Number(drainRatio(ideal, records.length === count('ASSOCIATED') + count('SKIPPED') + count('FAILED') && records.length === returns ? drainSeconds : Number.POSITIVE_INFINITY).toFixed(3)),
       transitionsPerExecution: { associated: mean(transitions.filter((t) => t.associated).map((t) => t.n)), all: mean(transitions.map((t) => t.n)) },
       skipReasons,
-      phases: phasesOf(histories, start),
+      phases: { ...phasesOf(histories, start), otherCallerMaxPerQuarterSecond: maxPerWindow(otherCalls.filter((t) => t >= start), 250) },
     };
   } finally {
     events.destroy();
