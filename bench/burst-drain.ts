@@ -117,6 +117,7 @@ function phasesOf(histories: readonly History[], start: number): Phases {
 
 async function run(budgetOn: boolean, returns: number, scale: number, otherShare: number, warmUp: number): Promise<Row> {
   const quota = { ratePerSecond: DOCUMENTED_QUOTAS.association.ratePerSecond * scale, burst: DOCUMENTED_QUOTAS.association.burst * scale };
+  const budgetLimits = withHeadroom(quota, DEFAULT_HEADROOM);
   const dir = mkdtempSync(join(tmpdir(), 'chatline-burst-'));
   const stack = await startLocalStack({
     dbPath: join(dir, 'chatline.db'),
@@ -124,7 +125,7 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
     retryTimeScale: 1,
     maxEventsInFlight: 256,
     simulator: { transcriptReadySeconds: 0, rateLimits: { CreatePersistentContactAssociation: { rate: quota.ratePerSecond, burst: quota.burst }, StartChatContact: false } },
-    budget: { ...DEFAULT_BUDGET_CONFIG, enabled: budgetOn, association: withHeadroom(quota, DEFAULT_HEADROOM) },
+    budget: { ...DEFAULT_BUDGET_CONFIG, enabled: budgetOn, association: budgetLimits },
   });
   const clientConfig = { endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
   const events = new EventBridgeClient(clientConfig);
@@ -138,17 +139,6 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
     await sim.endContact(instanceId, otherPast);
     const { contactId: otherNew } = await sim.startChat({ instanceId });
     await stack.waitForIdle();
-    if (warmUp > 0) {
-      // A running chatline, not a cold one: a few returns on another instance, drained (and the budget
-      // idle again, its burst back) before the measured burst. Without it the engine's Connect client
-      // opens its HTTP connections in the middle of the burst's ingestion, and Node serves new
-      // connections to a busy local server only seconds later (README, "burst drain").
-      const warmInstance = sim.createInstance();
-      const warm = customerReturnedEntries(warmInstance, await returningCustomers(sim, warmInstance, warmUp));
-      for (let i = 0; i < warm.length; i += 10) await events.send(new PutEventsCommand({ Entries: warm.slice(i, i + 10) }));
-      await stack.waitForIdle();
-    }
-
     // The other caller: its share of the quota, evenly spaced, for the whole drain.
     const otherCalls: number[] = [];
     const otherCaller = startSteadyCaller(
@@ -157,6 +147,20 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
       (e) => (e as { name?: string }).name === 'ThrottlingException',
     );
     await new Promise((r) => setTimeout(r, 2000)); // the other caller is already there when the burst comes
+    if (warmUp > 0) {
+      // A running chatline, not a cold one: a few returns on another instance, drained (and the budget
+      // idle again, its burst back) just before the measured burst. Without it the engine's Connect
+      // client opens its HTTP connections in the middle of the burst's ingestion, and the busy local
+      // server reads new connections only seconds later (README, "burst drain"). Just before: the
+      // server closes a keep-alive connection idle for 5 s (Node's default keepAliveTimeout).
+      const warmInstance = sim.createInstance();
+      const warm = customerReturnedEntries(warmInstance, await returningCustomers(sim, warmInstance, warmUp));
+      for (let i = 0; i < warm.length; i += 10) await events.send(new PutEventsCommand({ Entries: warm.slice(i, i + 10) }));
+      await stack.waitForIdle();
+      // The budget's burst allowance back (and the bucket refilled) before the measured burst.
+      await new Promise((r) => setTimeout(r, (budgetLimits.burst / budgetLimits.ratePerSecond) * 1000));
+    }
+
     const before = sim.stats().apis.CreatePersistentContactAssociation.throttled;
     const otherBefore = otherCaller.throttled();
 
