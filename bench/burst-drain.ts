@@ -54,7 +54,7 @@ interface Row {
   readonly drainRatio: number;
   readonly transitionsPerExecution: { readonly associated: number; readonly all: number };
   readonly skipReasons: Record<string, number>;
-  readonly phases: Phases & { readonly otherCallerMaxPerQuarterSecond: number };
+  readonly phases: Phases & { readonly otherCallerPerSecond: number; readonly otherCallerMaxPerQuarterSecond: number };
 }
 
 /**
@@ -219,7 +219,12 @@ async function run(budgetOn: boolean, returns: number, scale: number, otherShare
       drainRatio: Number(drainRatio(ideal, records.length === count('ASSOCIATED') + count('SKIPPED') + count('FAILED') && records.length === returns ? drainSeconds : Number.POSITIVE_INFINITY).toFixed(3)),
       transitionsPerExecution: { associated: mean(transitions.filter((t) => t.associated).map((t) => t.n)), all: mean(transitions.map((t) => t.n)) },
       skipReasons,
-      phases: { ...phasesOf(histories, start), otherCallerMaxPerQuarterSecond: maxPerWindow(otherCalls.filter((t) => t >= start), 250) },
+      phases: {
+        ...phasesOf(histories, start),
+        // The other caller's share kept (calls/s over the drain; its rate is quota × share) and its own bunching.
+        otherCallerPerSecond: Number((otherCalls.filter((t) => t >= start && t <= lastEnd).length / drainSeconds).toFixed(2)),
+        otherCallerMaxPerQuarterSecond: maxPerWindow(otherCalls.filter((t) => t >= start), 250),
+      },
     };
   } finally {
     events.destroy();
