@@ -47,6 +47,9 @@ export interface SteadyCaller {
 /**
  * Calls `call` evenly, `ratePerSecond` times a second, without waiting for answers (a steady
  * share of the quota, whatever chatline does), counting the answers `isThrottle` recognises.
+ * Calls that a busy event loop made late are made up, but never closer than half an interval
+ * apart: it keeps its share without turning a late second into a burst that empties the bucket
+ * (it catches up at twice its rate, not with every missed call at once).
  */
 export function startSteadyCaller(ratePerSecond: number, call: () => Promise<unknown>, isThrottle: (err: unknown) => boolean): SteadyCaller {
   let calls = 0;
@@ -56,9 +59,11 @@ export function startSteadyCaller(ratePerSecond: number, call: () => Promise<unk
   const interval = 1000 / ratePerSecond;
   const loop = (async () => {
     if (ratePerSecond <= 0) return;
+    let last = Number.NEGATIVE_INFINITY;
     for (let next = Date.now(); !stopped; next += interval) {
-      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now(), last + interval / 2 - Date.now())));
       if (stopped) break;
+      last = Date.now();
       calls++;
       const p: Promise<unknown> = call()
         .catch((e: unknown) => {
