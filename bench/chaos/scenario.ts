@@ -46,6 +46,16 @@ export interface ChaosReport {
   readonly lineageDifferences: number;
   readonly returnsNotTerminal: number;
   readonly returnsTerminalWithoutReason: number;
+  /** Returns whose ledger status and Connect's committed associations disagree (see oracle.ts). */
+  readonly outcomeMismatches: number;
+  readonly returns: number;
+  readonly associated: number;
+  /** Returns SKIPPED because the new chat ended before its turn, or FAILED because Connect found it ended. */
+  readonly endedBeforeAssociation: number;
+  /** Contacts whose every end-carrying event was dropped and that no return depends on (oracle.ts). */
+  readonly endsNeverDelivered: number;
+  /** Returns without an app event whose past session's end never reached the stack (oracle.ts). */
+  readonly returnsUndetectable: number;
   readonly kills: number;
   readonly wallSeconds: number;
   readonly seed: number;
@@ -57,17 +67,30 @@ export interface ChaosResult {
   readonly info: Record<string, unknown>;
 }
 
+/**
+ * The default time compression. The simulator's timestamps are wall-clock time and dev's delays
+ * follow its speed, but the stack's own latency (processing, a SIGKILL and restart) does not
+ * shrink: at --speed F a second of lag is F simulated seconds. The traffic makes ~26 accepted
+ * events per customer (every event twice), ~26 events/s per arrival/s: at 1 arrival/s and speed
+ * 60 that is ~1,500 events/s, far over what the stack takes on a loaded 2-core machine (~200-300/s
+ * with the kills), so it lagged minutes of simulated time behind and 78-99% of the returns' new
+ * chats (31-320 simulated seconds long) had ended before their association: they ended FAILED
+ * "Contact … is not active", a scenario AWS (whose pipeline lags seconds) does not have. At 10 the
+ * stack keeps up (1,000 customers: 502 of 506 returns ASSOCIATED, seed 1).
+ */
+export const DEFAULT_CHAOS_SPEED = 10;
+
 const INSTANCE = 'chaos-instance';
 /** Simulated seconds: Connect's transcript readiness (docs: 30-60 s) and dev's matching --readiness. */
 const TRANSCRIPT_READY_SECONDS = 30;
 const GRACE_SECONDS = 5;
 
-export const ZERO_COUNTS = ['duplicateAssociations', 'acceptedEventsLost', 'lineageDifferences', 'returnsNotTerminal', 'returnsTerminalWithoutReason'] as const;
+export const ZERO_COUNTS = ['duplicateAssociations', 'acceptedEventsLost', 'lineageDifferences', 'returnsNotTerminal', 'returnsTerminalWithoutReason', 'outcomeMismatches'] as const;
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const speed = options.speed ?? 60;
+  const speed = options.speed ?? DEFAULT_CHAOS_SPEED;
   const killEvery = options.killEvery ?? 2000;
   const prng = new Prng(options.seed, 'chaos-harness');
   const dir = mkdtempSync(join(tmpdir(), 'chatline-chaos-'));
@@ -102,11 +125,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const killAndRestart = async (): Promise<void> => {
     const old = stack;
     if (!old) return;
+    const t0 = Date.now();
     old.process.kill('SIGKILL');
     await old.exited;
     kills++;
-    log(`kill ${kills} after ${publisher.acceptedCount} accepted events`);
     stack = await start();
+    log(`kill ${kills} after ${publisher.acceptedCount} accepted events: down ${Date.now() - t0} ms`);
   };
   const publisher: DurablePublisher = new DurablePublisher({
     endpoint: stackUrl,
@@ -134,7 +158,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         // Half the returns are also announced by the app (named by customer or by the previous
         // contact, as the seed story does); the rest rely on the INITIATED event's customerId.
         const app = prng.chance(0.5);
-        returns.push({ instanceId: info.instanceId, contactId: info.contactId, customerId: info.customerId, detection: app ? 'app' : 'plain' });
+        returns.push({ instanceId: info.instanceId, contactId: info.contactId, customerId: info.customerId, detection: app ? 'app' : 'plain', pastInitialContactId: info.pastInitialContactId });
         if (!app) return;
         const named = prng.chance(0.5) ? { customerId: info.customerId } : { customerId: info.customerId, previousContactId: info.pastContactIds[info.pastContactIds.length - 1] };
         publisher.publish([{ Source: DEFAULT_RETURN_EVENT_SOURCE, DetailType: CUSTOMER_RETURNED_DETAIL_TYPE, Detail: JSON.stringify({ instanceId: info.instanceId, contactId: info.contactId, ...named }) }]);
@@ -168,6 +192,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       lineageDifferences: verdict.lineageDifferences.length,
       returnsNotTerminal: verdict.returnsNotTerminal.length,
       returnsTerminalWithoutReason: verdict.returnsTerminalWithoutReason.length,
+      outcomeMismatches: verdict.outcomeMismatches.length,
+      returns: returns.length,
+      associated: returns.length - verdict.returnsNotAssociated.length - verdict.returnsNotTerminal.length - verdict.returnsUndetectable.length,
+      endedBeforeAssociation: verdict.returnsNotAssociated.filter((r) => / ended \(DISCONNECTED at | is not active\b/.test(r)).length,
+      endsNeverDelivered: verdict.endsNeverDelivered.length,
+      returnsUndetectable: verdict.returnsUndetectable.length,
       kills,
       wallSeconds: Math.round((Date.now() - started) / 100) / 10,
       seed: options.seed,
