@@ -163,9 +163,8 @@ describe('replay lines', () => {
     async function* chunks(): AsyncGenerator<Buffer> {
       yield bytes;
     }
-    const started = Date.now();
+    // That it finishes is the assertion (within the test's timeout); no timing assertion here.
     const report = await replayStream(stack, linesOf(chunks()));
-    expect(Date.now() - started).toBeLessThan(30_000);
     const kept = await rejectedWhere((r) => r.origin?.startsWith('replay line ') ?? false);
     const keptByLine = new Map(kept.map((r) => [Number(r.origin?.slice('replay line '.length)), r.reason]));
     const listed = new Map(report.rejected.map((r) => [r.line, r.reason]));
