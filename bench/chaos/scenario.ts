@@ -228,12 +228,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
 }
 
-/** Waits until no execution is RUNNING, the bus inbox is empty and every return has a terminal ledger, twice in a row. */
+/**
+ * Waits until no execution is RUNNING, the bus inbox is empty and every return has a terminal
+ * ledger, twice in a row; or until nothing is running or queued and the open returns stayed the
+ * same for 10 s (a return never detected has no ledger record and nothing left could make one:
+ * the oracle counts it).
+ */
 async function drain(db: string, returnIds: readonly string[], timeoutMs: number): Promise<{ running: number; inbox: number; openReturns: number; ms: number }> {
   const t0 = Date.now();
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   const terminal = new Set(['ASSOCIATED', 'FAILED', 'SKIPPED']);
   let calm = 0;
+  let stuck = 0;
   let last = { running: -1, inbox: -1, openReturns: -1, ms: 0 };
   try {
     while (Date.now() - t0 < timeoutMs) {
@@ -241,9 +247,11 @@ async function drain(db: string, returnIds: readonly string[], timeoutMs: number
       const inbox = (conn.prepare('SELECT COUNT(*) AS n FROM bus_inbox').get() as { n: number }).n;
       const statuses = new Map((conn.prepare('SELECT contact_id AS c, status AS s FROM resumptions').all() as { c: string; s: string }[]).map((r) => [r.c, r.s]));
       const openReturns = returnIds.filter((id) => !terminal.has(statuses.get(id) ?? '')).length;
+      const idle = running === 0 && inbox === 0;
+      stuck = idle && openReturns === last.openReturns ? stuck + 1 : 0;
       last = { running, inbox, openReturns, ms: Date.now() - t0 };
-      calm = running === 0 && inbox === 0 && openReturns === 0 ? calm + 1 : 0;
-      if (calm >= 2) break;
+      calm = idle && openReturns === 0 ? calm + 1 : 0;
+      if (calm >= 2 || stuck >= 20) break;
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
