@@ -122,7 +122,9 @@ export async function judge(input: {
       got.ended = true;
     }
     for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
-      if (expected[k] !== got[k]) lineageDifferences.push(`${c.contactId}: ${k} expected ${String(expected[k])} got ${String(got[k])}`);
+      if (expected[k] === got[k]) continue;
+      const why = k === 'ended' ? ` (${c.initiationMethod}, session ${c.initialContactId}, end ${endDelivered.has(c.contactId) ? 'delivered' : 'never delivered'}, ${pastSessions.has(c.initialContactId) ? 'past session of a known return' : 'no known return depends on it'})` : '';
+      lineageDifferences.push(`${c.contactId}: ${k} expected ${String(expected[k])} got ${String(got[k])}${why}`);
     }
   }
 

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CUSTOMER_RETURNED_DETAIL_TYPE, DEFAULT_RETURN_EVENT_SOURCE } from '../../core/constants';
+import { resumeExecutionName } from '../../core/identifiers';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { ConnectSimulator } from '../../simulator';
 import { scaledClock } from '../../simulator/clock';
@@ -121,6 +122,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const devArgs = ['dev', '--no-demo', '--port', String(stackPort), '--db', db, '--connect-endpoint', simUrl, '--readiness', String(TRANSCRIPT_READY_SECONDS), '--grace', String(GRACE_SECONDS), '--retry-time-scale', '1'];
   const start = async (): Promise<Child> => startChatline(devArgs, /local stack on/, 60_000);
 
+  let keptDb: string | undefined;
   let restarting: Promise<void> | undefined;
   const killAndRestart = async (): Promise<void> => {
     const old = stack;
@@ -216,7 +218,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       publisherRefusedEntries: publisher.refusedEntries,
       drained,
     };
-    return { report, verdict, info };
+    if (ZERO_COUNTS.some((k) => report[k] !== 0)) {
+      // Kept for a post-mortem: the SQLite file the stack wrote (delete it yourself).
+      keptDb = db;
+      log(`a zero-count is not 0: the stack's SQLite file is kept at ${db}`);
+      log(diagnose(db, [...verdict.returnsNotTerminal, ...verdict.lineageDifferences].map((d) => d.split(/[: ]/)[0] ?? '').slice(0, 10)));
+    }
+    return { report, verdict, info: { ...info, ...(keptDb ? { keptDb } : {}) } };
   } finally {
     draining = true;
     if (stack && stack.process.exitCode === null && stack.process.signalCode === null) {
@@ -224,7 +232,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       await stack.exited;
     }
     await sim.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keptDb) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** For each contact: its segment, intent, ledger record and resume-chat execution as the store holds them. */
+function diagnose(db: string, contactIds: readonly string[]): string {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const row = (sql: string, ...args: string[]): unknown => conn.prepare(sql).get(...args);
+    return contactIds
+      .map((id) => {
+        const seg = row('SELECT body FROM segments WHERE contact_id = ?', id) as { body: string } | undefined;
+        const intent = row('SELECT body FROM return_intents WHERE contact_id = ?', id) as { body: string } | undefined;
+        const ledger = row('SELECT body FROM resumptions WHERE contact_id = ?', id) as { body: string } | undefined;
+        const name = resumeExecutionName(INSTANCE, id);
+        const exec = row("SELECT json_extract(body, '$.status') AS status, execution_arn AS arn FROM executions WHERE execution_arn LIKE ?", `%:${name}`) as { status: string; arn: string } | undefined;
+        const last = exec ? (conn.prepare('SELECT body FROM execution_history WHERE execution_arn = ? ORDER BY id DESC LIMIT 3').all(exec.arn) as { body: string }[]).map((h) => h.body.slice(0, 300)) : [];
+        return `diagnose ${id}: segment ${seg?.body ?? 'none'}; intent ${intent?.body ?? 'none'}; ledger ${ledger?.body ?? 'none'}; execution ${exec?.status ?? 'none'} ${JSON.stringify(last)}`;
+      })
+      .join('\n');
+  } finally {
+    conn.close();
   }
 }
 
