@@ -1,8 +1,8 @@
 /**
- * npm run chaos -- --contacts N --seed S [--speed 60] [--arrival-rate 1] [--kill-every 2000] [--verbose]
+ * npm run chaos -- --contacts N --seed S [--speed 10] [--arrival-rate 1] [--kill-every 2000] [--verbose]
  * Prints one JSON line (see bench/chaos/scenario.ts) and exits 1 if a zero-count is not zero.
  */
-import { runChaos, ZERO_COUNTS } from './chaos/scenario';
+import { DEFAULT_CHAOS_SPEED, runChaos, ZERO_COUNTS } from './chaos/scenario';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { report, verdict, info } = await runChaos({
     contacts: arg('contacts', 200),
     seed: arg('seed', 1),
-    speed: arg('speed', 60),
+    speed: arg('speed', DEFAULT_CHAOS_SPEED),
     arrivalRate: arg('arrival-rate', 1),
     killEvery: arg('kill-every', 2000),
     log,

@@ -200,7 +200,9 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
   const { store } = deps;
   const budget = deps.budget ?? DEFAULT_BUDGET_CONFIG;
   const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
-  if (newContact && isEnded(newContact)) {
+  // Only while no call was made: an earlier attempt may have committed and lost its response
+  // (attempts > 0), and then the same ClientToken must go again (Connect replays what it committed).
+  if (newContact && isEnded(newContact) && !(((await store.getResumption(target.instanceId, target.contactId))?.value?.attempts ?? 0) > 0)) {
     return { action: 'skip', reason: `new chat ${target.contactId} ended (DISCONNECTED at ${newContact.disconnectedAt}) before its turn to be associated` };
   }
   let rounds = 0;
@@ -268,7 +270,9 @@ async function confirmTurn(deps: PlanStepDeps, target: ResumeTarget): Promise<St
   const record = (await store.getResumption(target.instanceId, target.contactId))?.value;
   if (!record || record.status !== 'PLANNED' || !record.plan) return { action: 'done', status: record?.status ?? 'PLANNED' };
   const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
-  if (newContact && isEnded(newContact)) {
+  // Only while no call was made (attempts 0): after a 500 or a lost response the association may
+  // be committed, so the same ClientToken goes again; Connect replays it, or answers "not active".
+  if (newContact && isEnded(newContact) && record.attempts === 0) {
     return { action: 'skip', reason: `new chat ${target.contactId} ended (DISCONNECTED at ${newContact.disconnectedAt}) while it waited for its turn to be associated; no Connect call was made` };
   }
   const slotAt = deps.now().toISOString();

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPattern } from '../core/event-pattern';
+import { CONNECT_EVENT_SOURCE } from '../core/constants';
 import { JsonInputError, parseJsonInput } from '../core/json-input';
 import { matchesEventPattern, validateEventPattern } from '../core/event-pattern';
 import type { Journal } from './sfn/journal';
@@ -351,6 +352,16 @@ function validateEntry(entry: PutEventsEntry, busName: string): PutEventsResultE
   const fail = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => ({ ErrorCode, ErrorMessage });
   if (!entry.Source) return fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
   if (!entry.DetailType) return fail('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+  // "aws." sources are AWS services' own: EventBridge fails such an entry from a customer with
+  // NotAuthorizedForSourceException ("Not authorized for the source", FailedEntryCount 1; seen
+  // with Source "aws.aidevops" in aws-samples/serverless-patterns#3089, and "PutEvents rejects any
+  // event whose source starts with the reserved aws. prefix" in prowler-cloud/prowler#12471;
+  // docs/sources.md#putevents-and-aws-sources). The local stack stands in for Connect's own delivery
+  // of aws.connect events (its simulator, `chatline dev`, tests and tools publish them here), so
+  // that one source is accepted; every other aws.* source is failed as AWS would.
+  if (entry.Source.startsWith('aws.') && entry.Source !== CONNECT_EVENT_SOURCE) {
+    return fail('NotAuthorizedForSourceException', `Not authorized for the source ${entry.Source}: aws.* sources are reserved for AWS services (the local stack accepts only ${CONNECT_EVENT_SOURCE}, standing in for Connect's own events).`);
+  }
   if (entry.Detail === undefined) return fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
   let detail: unknown;
   try {

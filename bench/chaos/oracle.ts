@@ -15,6 +15,8 @@ export interface OracleReturn {
   readonly customerId: string;
   /** 'app': a `Chat Customer Returned` event was published too; 'plain': only the INITIATED event's customerId. */
   readonly detection: 'app' | 'plain';
+  /** The initial contact of the session it returns from (the simulator's ground truth). */
+  readonly pastInitialContactId: string;
 }
 
 export interface Verdict {
@@ -25,6 +27,25 @@ export interface Verdict {
   readonly returnsTerminalWithoutReason: string[];
   /** Informational: returns that ended terminal but not ASSOCIATED (with their reason). */
   readonly returnsNotAssociated: string[];
+  /**
+   * Contacts whose end the stack could not know: Connect ended them, but every event that carried
+   * their disconnectTimestamp was dropped (the 2% event loss) and no return depends on them, so
+   * chatline has no reason to ask DescribeContact (gap fill describes a return's past session).
+   * Counted and printed, not a lineage difference.
+   */
+  readonly endsNeverDelivered: string[];
+  /**
+   * The ledger and Connect disagree: ASSOCIATED without an association Connect committed, or an
+   * association Connect committed for a return the ledger does not say ASSOCIATED.
+   */
+  readonly outcomeMismatches: string[];
+  /**
+   * Returns without an app event whose past session never looked ended to the stack: every
+   * end-carrying event of one of its segments was dropped, so automatic detection (which needs an
+   * ended past session) never fired and no gap fill was asked for. Counted and printed: chatline
+   * cannot see these on AWS either (README, "Known limits").
+   */
+  readonly returnsUndetectable: string[];
 }
 
 const TERMINAL = new Set(['ASSOCIATED', 'FAILED', 'SKIPPED']);
@@ -63,7 +84,19 @@ export async function judge(input: {
     }
   }
 
+  // Which contacts some accepted event told the stack had ended (any event type carries disconnectTimestamp once set).
+  const endDelivered = new Set<string>();
+  for (const entry of input.accepted) {
+    const detail = JSON.parse(entry.Detail ?? '{}') as { contactId?: string; disconnectTimestamp?: string };
+    if (detail.contactId !== undefined && detail.disconnectTimestamp !== undefined) endDelivered.add(detail.contactId);
+  }
+  // Sessions gap fill answers for: the past session of every return chatline knows of (an app
+  // event, or a ledger record). A plain return whose past session never looked ended is not known.
+  const pastSessions = new Set(input.returns.filter((r) => r.detection === 'app' || resumptions.has(r.contactId)).map((r) => r.pastInitialContactId));
+  const undelivered = (c: SimContact): boolean => c.disconnectTimestamp !== undefined && !endDelivered.has(c.contactId);
+
   const lineageDifferences: string[] = [];
+  const endsNeverDelivered: string[] = [];
   for (const c of input.contacts) {
     if (c.instanceId !== instanceId) continue;
     const seg = await segmentOf(c.contactId);
@@ -84,24 +117,42 @@ export async function judge(input: {
       relatedContactId: seg.relatedContactId ?? resumptions.get(c.contactId)?.continuedFromContactId,
       ended: seg.disconnectedAt !== undefined,
     };
+    if (!got.ended && undelivered(c) && !pastSessions.has(c.initialContactId)) {
+      endsNeverDelivered.push(`${c.contactId} (${c.initiationMethod}, session ${c.initialContactId})`);
+      got.ended = true;
+    }
     for (const k of Object.keys(expected) as (keyof typeof expected)[]) {
-      if (expected[k] !== got[k]) lineageDifferences.push(`${c.contactId}: ${k} expected ${String(expected[k])} got ${String(got[k])}`);
+      if (expected[k] === got[k]) continue;
+      const why = k === 'ended' ? ` (${c.initiationMethod}, session ${c.initialContactId}, end ${endDelivered.has(c.contactId) ? 'delivered' : 'never delivered'}, ${pastSessions.has(c.initialContactId) ? 'past session of a known return' : 'no known return depends on it'})` : '';
+      lineageDifferences.push(`${c.contactId}: ${k} expected ${String(expected[k])} got ${String(got[k])}${why}`);
     }
   }
 
   const returnsNotTerminal: string[] = [];
   const returnsTerminalWithoutReason: string[] = [];
   const returnsNotAssociated: string[] = [];
+  const outcomeMismatches: string[] = [];
+  const returnsUndetectable: string[] = [];
+  const simById = new Map(input.contacts.map((c) => [c.contactId, c]));
   for (const r of input.returns) {
     const ledger = resumptions.get(r.contactId);
+    const committed = input.associationsByContact[r.contactId] ?? 0;
+    if ((ledger?.status === 'ASSOCIATED') !== committed > 0) outcomeMismatches.push(`${r.contactId} (${r.detection}): ledger ${ledger?.status ?? 'none'}, Connect committed ${committed}`);
+    if (!ledger && r.detection === 'plain' && input.contacts.some((c) => c.initialContactId === r.pastInitialContactId && undelivered(c))) {
+      returnsUndetectable.push(`${r.contactId}: past session ${r.pastInitialContactId} never looked ended (every end-carrying event of a segment was dropped)`);
+      continue;
+    }
     if (!ledger || !TERMINAL.has(ledger.status)) {
       returnsNotTerminal.push(`${r.contactId} (${r.detection}): ${ledger ? ledger.status : 'no ledger record'}`);
       continue;
     }
     if (ledger.status !== 'ASSOCIATED') {
       if (!ledger.reason) returnsTerminalWithoutReason.push(`${r.contactId} (${r.detection}): ${ledger.status}`);
-      returnsNotAssociated.push(`${r.contactId} (${r.detection}): ${ledger.status} ${ledger.reason ?? ''}`.trim());
+      const sim = simById.get(r.contactId);
+      const after = (iso: string | undefined): string => (sim && iso ? `${((Date.parse(iso) - sim.initiationTimestamp) / 1000).toFixed(1)} s` : '?');
+      const timing = sim ? ` [wall: chat ended ${sim.disconnectTimestamp !== undefined ? `${((sim.disconnectTimestamp - sim.initiationTimestamp) / 1000).toFixed(1)} s` : 'never'}, planned ${after(ledger.createdAt)}, ended ${after(ledger.updatedAt)} after it started]` : '';
+      returnsNotAssociated.push(`${r.contactId} (${r.detection}): ${ledger.status} ${ledger.reason ?? ''}${timing}`.trim());
     }
   }
-  return { duplicateAssociations, acceptedEventsLost, lineageDifferences, returnsNotTerminal, returnsTerminalWithoutReason, returnsNotAssociated };
+  return { duplicateAssociations, acceptedEventsLost, lineageDifferences, returnsNotTerminal, returnsTerminalWithoutReason, returnsNotAssociated, endsNeverDelivered, outcomeMismatches, returnsUndetectable };
 }

@@ -163,9 +163,8 @@ describe('replay lines', () => {
     async function* chunks(): AsyncGenerator<Buffer> {
       yield bytes;
     }
-    const started = Date.now();
+    // That it finishes is the assertion (within the test's timeout); no timing assertion here.
     const report = await replayStream(stack, linesOf(chunks()));
-    expect(Date.now() - started).toBeLessThan(30_000);
     const kept = await rejectedWhere((r) => r.origin?.startsWith('replay line ') ?? false);
     const keptByLine = new Map(kept.map((r) => [Number(r.origin?.slice('replay line '.length)), r.reason]));
     const listed = new Map(report.rejected.map((r) => [r.line, r.reason]));
@@ -228,7 +227,26 @@ describe('PutEvents and app events (real SDK client)', () => {
     ['Detail with __proto__', { Source: 's', DetailType: 'd', Detail: '{"__proto__":{"x":1}}' }, 'MalformedDetail'],
     ['Detail with constructor', { Source: 's', DetailType: 'd', Detail: '{"a":{"constructor":{}}}' }, 'MalformedDetail'],
     ['unknown bus', { Source: 's', DetailType: 'd', Detail: '{}', EventBusName: 'elsewhere' }, 'ResourceNotFoundException'],
+    // aws.* sources are AWS services' own (docs/sources.md#putevents-and-aws-sources); aws.connect stays open locally.
+    ['Source aws.s3 (reserved for AWS services)', { Source: 'aws.s3', DetailType: 'Object Created', Detail: '{}' }, 'NotAuthorizedForSourceException'],
+    ['Source aws.connectx (reserved, not Connect)', { Source: 'aws.connectx', DetailType: 'd', Detail: '{}' }, 'NotAuthorizedForSourceException'],
+    ['Source aws. alone', { Source: 'aws.', DetailType: 'd', Detail: '{}' }, 'NotAuthorizedForSourceException'],
   ];
+  it('an aws.connect entry (the local stack stands in for Connect) next to an aws.s3 one: the first accepted, the second NotAuthorizedForSourceException', async () => {
+    counted++;
+    const contact = validContact(2990);
+    const out = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'aws.connect', DetailType: String(contact['detail-type']), Detail: JSON.stringify(contact['detail']) },
+          { Source: 'aws.s3', DetailType: 'Object Created', Detail: '{}' },
+        ],
+      }),
+    );
+    expect(out.FailedEntryCount).toBe(1);
+    expect(out.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'NotAuthorizedForSourceException']);
+  });
+
   it.each(entryCases)('entry with %s, next to a valid one: 200, per-entry %s, kept in the rejected store', async (name, entry, code) => {
     counted++;
     const out = await events.send(new PutEventsCommand({ Entries: [{ Source: 'corpus.ok', DetailType: 'ok', Detail: '{}' }, entry as never] }));

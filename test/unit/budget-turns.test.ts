@@ -7,7 +7,7 @@ import type { BudgetConfig } from '../../core/budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG } from '../../core/budget';
 import type { PlannerConfig } from '../../core/planner';
 import type { PlanStepDeps } from '../../core/use-cases';
-import { planStep, recordContactEvent } from '../../core/use-cases';
+import { countAssociationAttempt, planStep, recordContactEvent } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { C2, C9, contactEvent, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
 
@@ -75,6 +75,21 @@ describe('planStep: a turn in the Connect call budget', () => {
       action: 'skip',
       reason: `new chat ${C9} ended (DISCONNECTED at 2024-05-02T09:00:30.200Z) while it waited for its turn to be associated; no Connect call was made`,
     });
+  });
+
+  it('after a call was made (it may have committed and lost its response), a new chat that ended is not SKIPPED: the same plan goes again', async () => {
+    await returnOf(C9);
+    await recordContactEvent(deps, newChatInitiated());
+    now = READY;
+    const planned = await planStep(deps, target(C9));
+    expect(planned.plan).toMatchObject({ action: 'associate' });
+    await countAssociationAttempt(deps, target(C9));
+    await recordContactEvent(deps, contactEvent({ eventType: 'DISCONNECTED', contactId: C9, time: '2024-05-02T09:00:30Z', disconnectTimestamp: '2024-05-02T09:00:30.200Z' }));
+    now = new Date(READY.getTime() + 1000);
+    const confirmed = await planStep(deps, { ...target(C9), confirm: true });
+    expect(confirmed.plan).toMatchObject({ action: 'associate', plan: planned.plan.action === 'associate' ? planned.plan.plan : {} });
+    const afterThrottle = await planStep(deps, { ...target(C9), throttled: true });
+    expect(afterThrottle.plan).toMatchObject({ action: 'associate' });
   });
 
   it('confirms the stored plan unchanged when the slot comes and nothing changed', async () => {
