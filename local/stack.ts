@@ -23,10 +23,8 @@ import type { SimulatorOptions } from '../simulator';
 import { ConnectSimulator } from '../simulator';
 import { renderDefinition, WORKFLOWS } from '../workflows/definitions';
 import { chatlineRules } from '../workflows/event-patterns';
-import { AwsApiError, boundedRequestListener, createAwsRequestHandler } from './aws-api';
+import { boundedRequestListener, createAwsOperations, createAwsRequestHandler } from './aws-api';
 import type { RejectedInput, StepFunctionsBackend } from './aws-api';
-import { createEventsApi } from './aws-api/events';
-import { createStepFunctionsApi, toSfnApiError } from './aws-api/sfn';
 import type { EventEnvelope } from './bus';
 import { DeliverySuspended, LocalEventBus } from './bus';
 import { dashboardHandler } from './dashboard';
@@ -194,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const inProcess = inProcessServices(sfn, bus, rules, onRejected);
   const backends: TaskBackends = {
     // Every step, under the function ARN the workflows name it by (the payload is the step's input).
     lambdas: new Map(
@@ -208,10 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // points PutEvents elsewhere, which then goes over HTTP with the SDK client.
     sfn: new SFNClient(localClientConfig(url)),
     events: new EventBridgeClient(localClientConfig(options.eventsEndpoint ?? url)),
-    inProcess: {
-      sfn: inProcessSfn(sfn, onRejected),
-      ...(options.eventsEndpoint === undefined ? { events: inProcessEvents(bus, rules, onRejected) } : {}),
-    },
+    inProcess: options.eventsEndpoint === undefined ? inProcess : { sfn: inProcess.sfn },
     onConnectCall: async (api, params) => {
       if (api === 'createPersistentContactAssociation') {
         await countAssociationAttempt({ store, now: () => new Date() }, { instanceId: String(params['InstanceId']), contactId: String(params['InitialContactId']) });
@@ -292,15 +288,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /**
- * The SFN API's operations for the workflows' own startExecution tasks, in-process. No commit
- * before the answer (the HTTP front end commits because its answer leaves the process): the
- * answer goes to an execution of this process, whose later writes (its end, the inbox removal of
- * its event) go through the same connection after this one, so none of them can be on disk
- * without the started execution (write-batch.ts). A refused request is kept in the rejected
- * store as the endpoint keeps it (local/aws-api/index.ts).
+ * The SFN and EventBridge operations for the workflows' own startExecution and putEvents tasks,
+ * served in-process by the same operations as the HTTP front end (createAwsOperations), without
+ * a commit before the answer (the HTTP front end commits because its answer leaves the process):
+ * - StartExecution's answer goes to an execution of this process, whose later writes (its end,
+ *   the inbox removal of its event) go through the same connection after this one, so none of
+ *   them can be on disk without the started execution (write-batch.ts); the engine is given
+ *   without its `flush`.
+ * - PutEvents' answer goes to a Standard execution of this process, journaled on the same
+ *   connection after the accepted events (a crash before the commit re-runs the task from its
+ *   journaled state, which publishes again: at least once, as on AWS).
  */
-export function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
-  const backend: StepFunctionsBackend = {
+export function inProcessServices(
+  engine: LocalStepFunctions,
+  bus: LocalEventBus,
+  rules: ReturnType<typeof chatlineRules>,
+  onRejected: (r: RejectedInput) => Promise<void>,
+): { sfn: InProcessService; events: InProcessService } {
+  const sfn: StepFunctionsBackend = {
     machineArns: () => engine.machineArns(),
     machine: (arn) => engine.machine(arn),
     startExecution: (input) => engine.startExecution(input),
@@ -309,40 +314,13 @@ export function inProcessSfn(engine: LocalStepFunctions, onRejected: (r: Rejecte
     history: (arn) => engine.history(arn),
     stopExecution: (arn) => engine.stopExecution(arn),
   };
-  const ops = createStepFunctionsApi({ sfn: backend, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, now: () => new Date(), createdAt: new Date() });
-  return inProcessService('AWSStepFunctions', ops, toSfnApiError, onRejected);
-}
-
-/**
- * The EventBridge API's PutEvents for the workflows' own putEvents tasks, in-process. No commit
- * before the answer either: it goes to a Standard execution of this process, journaled on the
- * same connection after the accepted events (a crash before the commit re-runs the task from its
- * journaled state, which publishes again: at least once, as on AWS).
- */
-export function inProcessEvents(bus: LocalEventBus, rules: ReturnType<typeof chatlineRules>, onRejected: (r: RejectedInput) => Promise<void>): InProcessService {
-  const uncommitted = { busName: bus.busName, putEvents: (entries: Parameters<LocalEventBus['putEvents']>[0]) => bus.putEvents(entries, { commit: false }) };
-  const ops = createEventsApi({ bus: uncommitted, rules: () => rules, accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, onRejected });
-  const internal = (err: unknown): AwsApiError => (err instanceof AwsApiError ? err : new AwsApiError('InternalException', `${(err as Error).name}: ${(err as Error).message}`, 500));
-  return inProcessService('AWSEvents', ops, internal, onRejected);
-}
-
-function inProcessService(
-  prefix: string,
-  ops: Record<string, (req: Record<string, unknown>) => unknown>,
-  toError: (err: unknown) => AwsApiError,
-  onRejected: (r: RejectedInput) => Promise<void>,
-): InProcessService {
-  return async (operation, request) => {
-    const op = Object.hasOwn(ops, operation) ? ops[operation] : undefined;
-    if (!op) throw new AwsApiError('UnknownOperationException', `Unknown operation ${operation}`);
-    try {
-      return (await op(request)) as Record<string, unknown>;
-    } catch (err) {
-      const answer = toError(err);
-      await onRejected({ reason: `${answer.code}: ${answer.message}`, event: request, origin: `${prefix}.${operation}` }).catch(() => undefined);
-      throw answer;
-    }
-  };
+  const uncommittedBus = { busName: bus.busName, putEvents: (entries: Parameters<LocalEventBus['putEvents']>[0]) => bus.putEvents(entries, { commit: false }) };
+  const { invoke } = createAwsOperations({ sfn, bus: uncommittedBus, rules, onRejected });
+  const service =
+    (prefix: string): InProcessService =>
+    async (operation, request) =>
+      (await invoke(`${prefix}.${operation}`, () => request)) as Record<string, unknown>;
+  return { sfn: service('AWSStepFunctions'), events: service('AWSEvents') };
 }
 
 function openStore(dbPath: string, release: () => void): SqliteStore {

@@ -27,7 +27,16 @@ interface Service {
   readonly toError: (err: unknown) => AwsApiError;
 }
 
-export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
+/** Calls one operation: resolves with its answer, or rejects with the AwsApiError to send. */
+export type AwsInvoke = (target: string, read: () => Record<string, unknown>, sample?: () => unknown) => Promise<unknown>;
+
+/**
+ * The Step Functions and EventBridge operations by `X-Amz-Target`, for the HTTP front end and for
+ * the workflows' in-process tasks alike. `read` gives the request (a parse failure is its
+ * refusal); a refused event input (PutEvents, StartExecution) is kept in the rejected store, with
+ * `sample()` when the request could not be read.
+ */
+export function createAwsOperations(deps: Omit<AwsApiDeps, 'simulator'>): { invoke: AwsInvoke; versionOf(target: string): JsonVersion | undefined } {
   const accountId = deps.accountId ?? LOCAL_ACCOUNT_ID;
   const region = deps.region ?? LOCAL_REGION;
   const now = deps.now ?? (() => new Date());
@@ -38,36 +47,54 @@ export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
   };
   /** Operations whose input is an event: a refused request is kept in the rejected store. */
   const eventInputs = new Set(['AWSEvents.PutEvents', 'AWSStepFunctions.StartExecution']);
-  const keepRejected = async (target: string, body: Buffer, err: AwsApiError): Promise<void> => {
-    if (!deps.onRejected || !eventInputs.has(target)) return;
-    let event: unknown;
-    try {
-      event = parseBody(body);
-    } catch {
-      event = body.subarray(0, 200).toString('utf8'); // a sample of what could not be read
-    }
-    await deps.onRejected({ reason: `${err.code}: ${err.message}`, event, origin: target });
-  };
-
-  return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
-    const target = header(req, 'x-amz-target');
-    if (target === undefined) return deps.simulator.handle(req, res, body);
+  const split = (target: string): { service: Service | undefined; op: string } => {
     const dot = target.indexOf('.');
     const [prefix, op] = dot < 0 ? [target, ''] : [target.slice(0, dot), target.slice(dot + 1)];
     // Own properties only: `__proto__.StartExecution` names no service (and never Object.prototype).
-    const service = Object.hasOwn(services, prefix) ? services[prefix] : undefined;
-    const version: JsonVersion = service?.version ?? (header(req, 'content-type')?.includes('1.0') ? '1.0' : '1.1');
+    return { service: Object.hasOwn(services, prefix) ? services[prefix] : undefined, op };
+  };
+
+  const invoke: AwsInvoke = async (target, read, sample) => {
+    const { service, op } = split(target);
+    let request: Record<string, unknown> | undefined;
     try {
       const handler = service && Object.hasOwn(service.ops, op) ? service.ops[op] : undefined;
       if (!handler) throw new AwsApiError('UnknownOperationException', service ? `Unknown operation ${op}` : `This endpoint does not serve ${target}`);
-      const result = await handler(parseBody(body));
-      sendAwsJson(res, version, 200, result);
+      request = read();
+      return await handler(request);
     } catch (err) {
       const answer = err instanceof AwsApiError ? err : (service?.toError ?? internalError)(err);
-      await keepRejected(target, body, answer).catch(() => undefined); // the answer says why; the store is best effort
-      sendAwsError(res, version, answer);
+      if (deps.onRejected && eventInputs.has(target)) {
+        // The answer says why; the store is best effort.
+        await deps.onRejected({ reason: `${answer.code}: ${answer.message}`, event: request ?? sample?.(), origin: target }).catch(() => undefined);
+      }
+      throw answer;
     }
   };
+  return { invoke, versionOf: (target) => split(target).service?.version };
+}
+
+export function createAwsRequestHandler(deps: AwsApiDeps): RequestHandler {
+  const { invoke, versionOf } = createAwsOperations(deps);
+  return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+    const target = header(req, 'x-amz-target');
+    if (target === undefined) return deps.simulator.handle(req, res, body);
+    const version: JsonVersion = versionOf(target) ?? (header(req, 'content-type')?.includes('1.0') ? '1.0' : '1.1');
+    try {
+      sendAwsJson(res, version, 200, await invoke(target, () => parseBody(body), () => readableSample(body)));
+    } catch (err) {
+      sendAwsError(res, version, err as AwsApiError);
+    }
+  };
+}
+
+/** What a request that could not be read is kept as: the parsed body, or its first 200 bytes. */
+function readableSample(body: Buffer): unknown {
+  try {
+    return parseBody(body);
+  } catch {
+    return body.subarray(0, 200).toString('utf8');
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { AwsApiError } from '../../local/aws-api';
 import { bindTasks } from '../../local/sfn/task-bindings';
 import type { InProcessService } from '../../local/sfn/task-bindings';
-import { inProcessEvents, inProcessSfn } from '../../local/stack';
+import { inProcessServices } from '../../local/stack';
 import { chatlineRules } from '../../workflows/event-patterns';
 import { startTestStack } from './local-stack-harness';
 
@@ -145,7 +145,7 @@ describe('task bindings served in-process by a local stack', () => {
       const inProcess = bindTasks(definition, {
         lambdas: new Map(),
         ...clients,
-        inProcess: { sfn: inProcessSfn(stack.sfn, onRejected), events: inProcessEvents(stack.bus, chatlineRules(), onRejected) },
+        inProcess: inProcessServices(stack.sfn, stack.bus, chatlineRules(), onRejected),
       });
       const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((value) => ({ value }), (e: Error) => ({ error: e.name, message: e.message }));
       // A finished Standard execution: starting its name again with another input is ExecutionAlreadyExists.
