@@ -24,8 +24,7 @@ export class ContactTable {
   /** The contacts in memory, per instance. */
   private readonly instances = new Map<string, Map<string, SimContact>>();
   /** With an archive: the contacts in memory, least recently used first. */
-  private readonly recency = new Map<SimContact, true>();
-  private liveCount = 0;
+  private readonly recency = new Set<SimContact>();
   private trimQueued = false;
 
   constructor(
@@ -87,9 +86,8 @@ export class ContactTable {
   private admit(contacts: Map<string, SimContact>, c: SimContact): void {
     contacts.set(c.contactId, c);
     if (!this.archive) return;
-    this.recency.set(c, true);
-    this.liveCount++;
-    if (this.liveCount > this.maxLive && !this.trimQueued) {
+    this.recency.add(c);
+    if (this.recency.size > this.maxLive && !this.trimQueued) {
       this.trimQueued = true;
       queueMicrotask(() => this.trim());
     }
@@ -98,17 +96,17 @@ export class ContactTable {
   private touch(c: SimContact): void {
     if (!this.archive) return;
     this.recency.delete(c);
-    this.recency.set(c, true);
+    this.recency.add(c);
   }
 
   /** Spills the least recently used contacts, a tenth of the bound at a time (one archive write). */
   private trim(): void {
     this.trimQueued = false;
-    if (!this.archive || this.liveCount <= this.maxLive) return;
+    if (!this.archive || this.recency.size <= this.maxLive) return;
     const target = Math.floor(this.maxLive * 0.9);
     const spilled: SimContact[] = [];
-    for (const c of this.recency.keys()) {
-      if (this.liveCount - spilled.length <= target) break;
+    for (const c of this.recency) {
+      if (this.recency.size - spilled.length <= target) break;
       spilled.push(c);
     }
     this.archive.save(spilled);
@@ -116,6 +114,5 @@ export class ContactTable {
       this.recency.delete(c);
       this.instances.get(c.instanceId)?.delete(c.contactId);
     }
-    this.liveCount -= spilled.length;
   }
 }
