@@ -10,8 +10,6 @@ import { jsonValueProblem } from '../core/json-input';
 import { parseInputEvent } from '../core/schemas';
 import type { EventEnvelope } from '../local/bus';
 
-export { jsonDepth, MAX_JSON_DEPTH } from '../core/json-input';
-
 export type Screened =
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'ignored'; readonly reason: string }

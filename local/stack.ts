@@ -235,7 +235,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     OutcomeEventSource: CHATLINE_EVENT_SOURCE,
   });
 
-  // Durability: what a killed process left running continues, and accepted events are delivered.
+  // Retention: finished executions, processed-event keys and mirrored events older than this are pruned.
   const retentionSeconds = options.retentionSeconds ?? retentionSecondsFromEnv(process.env);
   const prune = (now: Date = new Date()): Pruned => {
     if (retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };

@@ -21,7 +21,6 @@ export interface EventsApiOptions {
   readonly onRejected?: (rejection: RejectedInput) => Promise<void>;
 }
 
-
 /** Fields TestEventPattern requires in the event (API reference, TestEventPattern `Event`). */
 const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;

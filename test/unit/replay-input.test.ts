@@ -2,7 +2,8 @@
 import { linesOf, MAX_LINE_BYTES } from '../../cli/replay-lines';
 import type { SourceLine } from '../../cli/replay-lines';
 import { progressLine } from '../../cli/replay-progress';
-import { jsonDepth, MAX_JSON_DEPTH, screenLine } from '../../cli/replay-screen';
+import { screenLine } from '../../cli/replay-screen';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../core/json-input';
 
 async function collect(chunks: Buffer[], max?: number): Promise<SourceLine[]> {
   const out: SourceLine[] = [];
