@@ -35,8 +35,11 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** How deep `value` nests (a scalar is 0, `{}` is 1), counted without recursion; stops past `limit`. */
-export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+/**
+ * Walks `value` without recursion: how deep it nests (a scalar is 0, `{}` is 1), stopping once
+ * past `limit` or at the first object key `stopAt` names.
+ */
+function walk(value: unknown, limit: number, stopAt?: (key: string) => boolean): { depth: number; key?: string } {
   let max = 0;
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
@@ -44,32 +47,30 @@ export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
     if (typeof v !== 'object' || v === null) continue;
     const d = depth + 1;
     if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    if (max > limit) return { depth: max };
+    if (Array.isArray(v)) {
+      for (const child of v) if (typeof child === 'object' && child !== null) stack.push([child, d]);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (stopAt?.(key)) return { depth: max, key };
+      const child = (v as Record<string, unknown>)[key];
       if (typeof child === 'object' && child !== null) stack.push([child, d]);
     }
   }
-  return max;
+  return { depth: max };
+}
+
+/** How deep `value` nests (a scalar is 0, `{}` is 1), counted without recursion; stops past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  return walk(value, limit).depth;
 }
 
 /** What is wrong with a parsed JSON value (too deep, a forbidden key), or undefined. */
 export function jsonValueProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth + 1 > maxDepth) return `nested deeper than ${maxDepth} levels${maxDepth === MAX_JSON_DEPTH ? ' (the PutEvents limit)' : ''}`;
-    if (Array.isArray(v)) {
-      for (const child of v) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-      continue;
-    }
-    for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.includes(key)) return `key "${key}" is not allowed`;
-      const child = (v as Record<string, unknown>)[key];
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return undefined;
+  const w = walk(value, maxDepth, (key) => FORBIDDEN_KEYS.includes(key));
+  if (w.depth > maxDepth) return `nested deeper than ${maxDepth} levels${maxDepth === MAX_JSON_DEPTH ? ' (the PutEvents limit)' : ''}`;
+  return w.key === undefined ? undefined : `key "${w.key}" is not allowed`;
 }
 
 /** JSON text → value, or a JsonInputError saying why (not JSON, too deep, a forbidden key). */

@@ -34,7 +34,6 @@ export interface ControlResult {
 
 const ok = (body: unknown = {}): ControlResult => ({ status: 200, body });
 
-const parseJson = parseJsonValue;
 
 function asObject(v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalidParameter('The body must be a JSON object');
@@ -139,7 +138,7 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
       return ok(sim.faults());
     case 'POST faults': {
       try {
-        return ok(sim.setFaults(parseFaultConfig(parseJson(raw))));
+        return ok(sim.setFaults(parseFaultConfig(parseJsonValue(raw))));
       } catch (e) {
         if (e instanceof ConnectError) throw e;
         throw invalidParameter(e instanceof Error ? e.message : String(e));
@@ -150,14 +149,14 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
     case 'GET rate-limits':
       return ok(sim.rateLimits());
     case 'POST rate-limits':
-      sim.setRateLimits(parseRateLimits(parseJson(raw)));
+      sim.setRateLimits(parseRateLimits(parseJsonValue(raw)));
       return ok(sim.rateLimits());
     case 'POST instances': {
-      const o = asObject(parseJson(raw));
+      const o = asObject(parseJsonValue(raw));
       return ok({ instanceId: sim.createInstance(optStr(o, 'instanceId')) });
     }
     case 'POST chats':
-      return ok(await sim.startChat(startChatInput(asObject(parseJson(raw)))));
+      return ok(await sim.startChat(startChatInput(asObject(parseJsonValue(raw)))));
     case 'GET contacts':
       return ok(listed('contacts', sim.contacts()));
     case 'GET contacts/*/*': {
@@ -168,16 +167,16 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
     case 'GET contacts/*/*/transcript':
       return ok({ contactId, visibleTranscript: sim.transcript(instanceId, contactId) });
     case 'POST contacts/*/*/accept': {
-      const o = asObject(parseJson(raw));
+      const o = asObject(parseJsonValue(raw));
       await sim.acceptContact(instanceId, contactId, reqStr(o, 'agentId'));
       return ok();
     }
     case 'POST contacts/*/*/transfer': {
-      const o = asObject(parseJson(raw));
+      const o = asObject(parseJsonValue(raw));
       return ok(await sim.transferContact(instanceId, contactId, reqStr(o, 'toAgentId')));
     }
     case 'POST contacts/*/*/end': {
-      const o = asObject(parseJson(raw));
+      const o = asObject(parseJsonValue(raw));
       const survey = o['survey'];
       if (survey !== undefined && typeof survey !== 'boolean') throw invalidParameter('survey must be a boolean');
       return ok(await sim.endContact(instanceId, contactId, { survey: survey === true }));
@@ -185,7 +184,7 @@ export async function handleControl(sim: ConnectSimulator, method: string, path:
     case 'POST contacts/*/*/survey':
       return ok(await sim.endContact(instanceId, contactId, { survey: true }));
     case 'POST mirror': {
-      const v = parseJson(raw);
+      const v = parseJsonValue(raw);
       const list = Array.isArray(v) ? v : Array.isArray(asObject(v)['events']) ? (asObject(v)['events'] as unknown[]) : [v];
       if (list.length > CONTROL_LIMITS.maxMirrored) throw invalidParameter(`at most ${CONTROL_LIMITS.maxMirrored} events per mirror request`);
       for (const e of list) sim.mirror(e);
