@@ -1,24 +1,17 @@
 /** Small HTTP helpers shared by the Connect routes and the /_sim control routes. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeUtf8, JsonInputError, parseJsonInput } from '../core/json-input';
+import { readBoundedBody } from '../local/aws-api/wire';
 import { ConnectError } from './errors';
 
 /** Connect's request bodies are small (ids, a token, attributes); anything past this is refused unread. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The body, or a 413 ConnectError once it passes `limit` bytes (nothing more is buffered). */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-      else chunks.length = 0;
-    });
-    req.on('end', () => (size > limit ? reject(new ConnectError('RequestEntityTooLargeException', `Request body larger than ${limit} bytes`, 413)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const body = await readBoundedBody(req, limit);
+  if (body === undefined) throw new ConnectError('RequestEntityTooLargeException', `Request body larger than ${limit} bytes`, 413);
+  return body;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
