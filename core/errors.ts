@@ -51,11 +51,22 @@ export class InvalidCursorError extends ChatlineError {
 
 /**
  * CreatePersistentContactAssociation was still throttled after the configured throttled rounds.
- * Not caught: the execution fails at ReportThrottle with the ledger still PLANNED, so a redrive
- * continues there and takes a new turn with the same stored ClientToken.
+ * Not caught: the ledger records FAILED with this reason (the plan kept), and the execution fails
+ * at ReportThrottle, so a redrive continues there and takes a new turn with the same ClientToken.
  */
 export class ConnectThrottledError extends ChatlineError {
   override readonly name = 'ConnectThrottledError';
+  readonly retryable = false;
+}
+
+/**
+ * CreatePersistentContactAssociation answered only transient errors (500s, network errors) or did
+ * not answer in time, past the Associate state's retries. Not caught: the ledger records FAILED
+ * with the answer (the plan kept), and the execution fails at ReportConnectFailure, so a redrive
+ * continues there with a new turn and the same ClientToken (Connect replays a committed call).
+ */
+export class ConnectUnavailableError extends ChatlineError {
+  override readonly name = 'ConnectUnavailableError';
   readonly retryable = false;
 }
 

@@ -3,6 +3,8 @@
  *
  *   (none) ─▶ PLANNED ─▶ ASSOCIATED
  *     │          ├─────▶ FAILED ─▶ ASSOCIATED   (a redriven execution that then succeeds)
+ *     │          │          └────▶ PLANNED      (a redrive after Connect throttled or failed past
+ *     │          │                               the retries: a new turn, the same plan)
  *     └──────────┴─────▶ SKIPPED
  *
  * Recording the same terminal outcome twice is a no-op, so duplicate deliveries are harmless.
@@ -43,7 +45,7 @@ export type Outcome =
 const allowed: Record<ResumptionStatus | 'NONE', readonly ResumptionStatus[]> = {
   NONE: ['PLANNED', 'SKIPPED', 'FAILED'],
   PLANNED: ['ASSOCIATED', 'FAILED', 'SKIPPED'],
-  FAILED: ['ASSOCIATED', 'FAILED'],
+  FAILED: ['ASSOCIATED', 'FAILED', 'PLANNED'],
   ASSOCIATED: [],
   SKIPPED: [],
 };

@@ -3,7 +3,7 @@
  * engine) are thin adapters over these; nothing here knows about AWS, files or HTTP.
  */
 import { RESUMPTION_DETAIL_TYPES } from './constants';
-import { ConnectThrottledError, InvalidEventError } from './errors';
+import { ConnectThrottledError, ConnectUnavailableError, InvalidEventError } from './errors';
 import { dedupKey, resumeExecutionName } from './identifiers';
 import type { Outcome, Resumption } from './ledger';
 import { applyOutcome } from './ledger';
@@ -139,6 +139,11 @@ export interface PlanStepInput extends ResumeTarget {
   readonly throttled?: boolean;
   /** Set by ConfirmTurn: the slot has come, the call is about to go (see confirmTurn). */
   readonly confirm?: boolean;
+  /**
+   * Set by ReportConnectFailure: the association's transient errors (or its timeout) outlasted the
+   * Associate state's retries (the Step Functions error output).
+   */
+  readonly unavailable?: { readonly Error?: string; readonly Cause?: string };
 }
 
 /** What resume-chat does next. `associate` and `describe` carry the slots their calls wait for. */
@@ -170,8 +175,21 @@ export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promis
   const existing = await store.getResumption(target.instanceId, target.contactId);
   if (existing) {
     const r = existing.value;
-    if (r.status !== 'PLANNED' || !r.plan) return { ...target, plan: { action: 'done', status: r.status } };
-    return { ...target, plan: await takeTurn(deps, target, r.plan, input.throttled === true) };
+    if (r.plan && r.status === 'PLANNED') {
+      if (input.unavailable !== undefined) return failUnavailable(deps, target, input.unavailable);
+      return { ...target, plan: await takeTurn(deps, target, r.plan, input.throttled === true) };
+    }
+    // A redrive of the execution that failed at ReportThrottle or ReportConnectFailure (the ledger
+    // FAILED, the plan kept): PLANNED again, a new turn, the same ClientToken.
+    if (r.plan && r.status === 'FAILED' && (input.throttled === true || input.unavailable !== undefined)) {
+      const reopened = await updateVersioned(
+        () => store.getResumption(target.instanceId, target.contactId),
+        (value, version) => store.putResumption(value, version),
+        (current) => (current?.status === 'FAILED' && current.plan ? applyOutcome(target, current, { status: 'PLANNED', plan: current.plan }, deps.now()) : undefined),
+      );
+      if (reopened?.status === 'PLANNED' && reopened.plan) return { ...target, plan: await takeTurn(deps, target, reopened.plan, false) };
+    }
+    return { ...target, plan: { action: 'done', status: r.status } };
   }
   const intent = (await store.getIntent(target.instanceId, target.contactId))?.value;
   if (!intent) return { ...target, plan: { action: 'skip', reason: `no return was recorded for contact ${target.contactId}` } };
@@ -190,10 +208,33 @@ export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promis
 }
 
 /**
+ * ReportConnectFailure: Connect's transient errors outlasted the Associate state's retries. The
+ * ledger says FAILED with Connect's answer (so no reader ever sees a failed return as PLANNED), the
+ * plan kept, and ConnectUnavailableError fails the execution here: a redrive continues here and
+ * takes a new turn with the same ClientToken.
+ */
+async function failUnavailable(deps: PlanStepDeps, target: ResumeTarget, error: NonNullable<PlanStepInput['unavailable']>): Promise<never> {
+  const err = new ConnectUnavailableError(
+    `CreatePersistentContactAssociation for ${target.contactId} still failed after the Associate state's retries (${describeError(error)}); redrive the execution to try again with the same ClientToken`,
+  );
+  await recordFailedKeepingPlan(deps, target, `${err.name}: ${err.message}`);
+  throw err;
+}
+
+/** PLANNED → FAILED with `reason`, the plan and its ClientToken kept for a redrive; the throttled rounds start again. */
+async function recordFailedKeepingPlan(deps: PlanStepDeps, target: ResumeTarget, reason: string): Promise<void> {
+  await updateVersioned(
+    () => deps.store.getResumption(target.instanceId, target.contactId),
+    (value, version) => deps.store.putResumption(value, version),
+    (current) => (current?.status === 'PLANNED' ? { ...applyOutcome(target, current, { status: 'FAILED', reason }, deps.now()), throttleRounds: 0 } : undefined),
+  );
+}
+
+/**
  * The association's turn: skipped without a call when the new chat has already ended (the lineage
  * has its DISCONNECTED) or when its slot is further away than the wait limit; after a throttle,
  * the budget slows down (AIMD) and the call gets a new slot, up to maxThrottleRounds times, then
- * ConnectThrottledError fails the execution here (redrivable).
+ * the ledger says FAILED and ConnectThrottledError fails the execution here (redrivable).
  * With the budget off the slot is now, or a full-jitter backoff after a throttle (retry only).
  */
 async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: ResumptionPlan, throttled: boolean): Promise<StepPlan> {
@@ -215,15 +256,12 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
     rounds = record?.throttleRounds ?? 1;
     const max = budget.enabled ? budget.maxThrottleRounds : UNBUDGETED_THROTTLE_ROUNDS;
     if (rounds > max) {
-      // Start the count again, so that a redrive of this execution gets its rounds anew.
-      await updateVersioned(
-        () => store.getResumption(target.instanceId, target.contactId),
-        (value, version) => store.putResumption(value, version),
-        (current) => (current ? { ...current, throttleRounds: 0, updatedAt: deps.now().toISOString() } : undefined),
-      );
-      throw new ConnectThrottledError(
+      const err = new ConnectThrottledError(
         `CreatePersistentContactAssociation for ${target.contactId} was still throttled after ${max} throttled rounds${budget.enabled ? ' at the budget’s pace' : ' of retries (budget off)'}: another caller may be using the quota; redrive the execution to try again with the same ClientToken`,
       );
+      // FAILED with the reason; the count starts again, so that a redrive gets its rounds anew.
+      await recordFailedKeepingPlan(deps, target, `${err.name}: ${err.message}`);
+      throw err;
     }
   }
   const nowMs = deps.now().getTime();

@@ -1,4 +1,4 @@
-/** PlanResumption, ConfirmTurn and ReportThrottle (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
+/** PlanResumption, ConfirmTurn, ReportThrottle and ReportConnectFailure (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PastSessionNotReadyError } from '../../core/errors';
 import type { PlanStepInput } from '../../core/use-cases';
@@ -12,6 +12,7 @@ export const handler = lambdaHandler(async (input: PlanStepInput) => {
       contactId: input.contactId,
       ...(input.throttled === true ? { throttled: true } : {}),
       ...(input.confirm === true ? { confirm: true } : {}),
+      ...(input.unavailable !== undefined ? { unavailable: input.unavailable } : {}),
     });
     if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
     return result;

@@ -2,8 +2,8 @@
  * The ops commands (resumptions, lineage, redrive) as an operator runs them: `chatline` in its own
  * process against a running local stack (its SQLite file and its Step Functions API over HTTP,
  * the real SFN client). The seed story gives customer-0001 a past session C1 → C2 → C3 and two
- * returns; a third return fails on purpose (Connect answers 500 to every association), and a
- * fourth, of customer-0002, names a chat Connect never had (ResourceNotFoundException: ledger
+ * returns; a third return fails on purpose (Connect answers 500 to every association past the
+ * retries: ledger FAILED with Connect's answer, the plan kept for a redrive), and a fourth, of customer-0002, names a chat Connect never had (ResourceNotFoundException: ledger
  * FAILED, its execution failed too, so it can be redriven, and fails again).
  */
 import { execFile } from 'node:child_process';
@@ -46,7 +46,7 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     const rest = JSON.parse((await chatline(['resumptions', '--json', '--limit', '2', '--cursor', page.next as string])).stdout) as typeof page;
     expect(rest.items).toHaveLength(2);
     expect(rest.next).toBeUndefined();
-    expect([...page.items, ...rest.items].find((r) => r.contactId === failedContact)).toMatchObject({ status: 'PLANNED', outcome: 'FAILED' });
+    expect([...page.items, ...rest.items].find((r) => r.contactId === failedContact)).toMatchObject({ status: 'FAILED', outcome: 'FAILED' });
     const assoc = JSON.parse((await chatline(['resumptions', '--json', '--status', 'associated', '--since', '1h', '--customer', 'customer-0001'])).stdout) as typeof page;
     expect(assoc.total).toBe(2);
     expect(JSON.parse((await chatline(['resumptions', '--json', '--since', '2999-01-01T00:00:00Z'])).stdout)).toMatchObject({ total: 0, items: [] });
@@ -56,15 +56,18 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     const { code, stdout } = await chatline(['resumptions']);
     expect(code).toBe(0);
     expect(stdout).toContain(failedContact);
-    expect(stdout).toContain('FAILED (ledger PLANNED)');
-    expect(stdout).toContain('Connect.InternalServiceException');
+    expect(stdout).not.toContain('ledger PLANNED');
+    expect(stdout).toContain('ConnectUnavailableError');
     expect(stdout).toMatch(/4 of 4; this page: 2 ASSOCIATED, 2 FAILED/);
   }, 60_000);
 
   it('resumptions --status FAILED exits 1 when some matched (for alerts)', async () => {
     const failed = await chatline(['resumptions', '--status', 'FAILED', '--json']);
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ total: 1, items: [{ contactId: UNKNOWN, status: 'FAILED', reason: expect.stringContaining('ResourceNotFoundException') }] });
+    const items = (JSON.parse(failed.stdout) as { total: number; items: { contactId: string; status: string; reason: string }[] }).items;
+    expect(JSON.parse(failed.stdout)).toMatchObject({ total: 2 });
+    expect(items.find((r) => r.contactId === UNKNOWN)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('ResourceNotFoundException') });
+    expect(items.find((r) => r.contactId === failedContact)).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('Connect.InternalServiceException') });
   }, 60_000);
 
   it('lineage of any segment\'s contact id: the sessions, segments in chain order, continuation edges, and each return\'s outcome', async () => {
@@ -84,7 +87,7 @@ describe('chatline resumptions / lineage / redrive against a running local stack
       expect.arrayContaining([
         expect.objectContaining({ fromContactId: demo.contacts.C2, toContactId: uc1?.contactId, state: 'associated' }),
         expect.objectContaining({ fromContactId: demo.contacts.C3, toContactId: uc2?.contactId, state: 'associated' }),
-        expect.objectContaining({ fromContactId: demo.contacts.C2, toContactId: failedContact, state: 'planned' }),
+        expect.objectContaining({ fromContactId: demo.contacts.C2, toContactId: failedContact, state: 'failed' }),
       ]),
     );
     expect(l.sessions.find((s) => s.sessionId === uc1?.contactId)?.return).toMatchObject({ shown: [demo.contacts.C1, demo.contacts.C2], hidden: [demo.contacts.C3] });
@@ -96,8 +99,8 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     expect(text.stdout).toContain('customer customer-0001: 4 sessions, 3 returns');
     expect(text.stdout).toContain(`${demo.contacts.C1} (initial, a1) → ${demo.contacts.C2} (transfer, a2) → ${demo.contacts.C3} (survey)`);
     expect(text.stdout).toContain(`shows ${demo.contacts.C1}, ${demo.contacts.C2}; hides ${demo.contacts.C3}`);
-    expect(text.stdout).toContain('return via app: FAILED (ledger PLANNED)');
-    expect(text.stdout).toContain(`${demo.contacts.C2} (session ${demo.contacts.C1}) → ${failedContact}  [planned]`);
+    expect(text.stdout).toContain('return via app: FAILED');
+    expect(text.stdout).toContain(`${demo.contacts.C2} (session ${demo.contacts.C1}) → ${failedContact}  [failed]`);
 
     const none = await chatline(['lineage', 'nobody-at-all']);
     expect(none.code).toBe(1);
@@ -146,7 +149,7 @@ describe('chatline resumptions / lineage / redrive against a running local stack
     expect(unasked.code).toBe(2);
     expect(unasked.stderr).toContain('1 resumption would be redriven: pass --yes to redrive them, or --dry-run to list them');
     expect((await chatline(['redrive', '--status', 'ASSOCIATED'])).code).toBe(2);
-    expect((await stack.store.getResumption(demo.instanceId, failedContact))?.value.status).toBe('PLANNED');
+    expect((await stack.store.getResumption(demo.instanceId, failedContact))?.value.status).toBe('FAILED');
 
     const one = await chatline(['redrive', '--yes', '--reason', 'connect-error']);
     expect(one.code).toBe(0);

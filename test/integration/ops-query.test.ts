@@ -2,7 +2,8 @@
  * The ops query layer against the local stack: the real SFN client over HTTP to the stack's
  * Step Functions API, the stack's SQLite store. The seed story gives a customer with a past
  * session (C1 → C2 → C3 survey) and two returns; a third return fails on purpose (Connect answers
- * 500 to every CreatePersistentContactAssociation), is found in the failures, redriven, and ends
+ * 500 to every CreatePersistentContactAssociation past the retries: the ledger says FAILED with
+ * Connect's answer, the plan kept), is found in the failures, redriven, and ends
  * ASSOCIATED with the same ClientToken and one association.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -57,12 +58,12 @@ describe('ops query layer (local stack, real SFN client)', () => {
       expect.arrayContaining([
         { fromSessionId: demo.contacts.C1, fromContactId: demo.contacts.C2, toSessionId: uc1?.contactId, toContactId: uc1?.contactId, state: 'associated' },
         { fromSessionId: demo.contacts.C1, fromContactId: demo.contacts.C3, toSessionId: uc2?.contactId, toContactId: uc2?.contactId, state: 'associated' },
-        { fromSessionId: demo.contacts.C1, fromContactId: demo.contacts.C2, toSessionId: failedContact, toContactId: failedContact, state: 'planned' },
+        { fromSessionId: demo.contacts.C1, fromContactId: demo.contacts.C2, toSessionId: failedContact, toContactId: failedContact, state: 'failed' },
       ]),
     );
   });
 
-  it('lists resumptions with true totals, filters and pages, and shows a PLANNED record whose execution failed as FAILED with the error', async () => {
+  it('lists resumptions with true totals, filters and pages, and shows the return whose association kept failing as FAILED in the ledger and in its execution', async () => {
     const all = await ops.resumptions({ limit: 2 });
     expect(all.total).toBe(3);
     expect(all.items).toHaveLength(2);
@@ -70,7 +71,7 @@ describe('ops query layer (local stack, real SFN client)', () => {
     expect(rest.items).toHaveLength(1);
     expect(rest.next).toBeUndefined();
     const failed = [...all.items, ...rest.items].find((r) => r.contactId === failedContact);
-    expect(failed).toMatchObject({ status: 'PLANNED', outcome: 'FAILED', execution: { status: 'FAILED', error: 'Connect.InternalServiceException' } });
+    expect(failed).toMatchObject({ status: 'FAILED', outcome: 'FAILED', execution: { status: 'FAILED', error: 'ConnectUnavailableError' } });
     expect(failed?.reason).toContain('Connect.InternalServiceException');
     expect((await ops.resumptions({ statuses: ['ASSOCIATED'] })).total).toBe(2);
     expect((await ops.resumptions({ customerId: 'customer-0001' })).total).toBe(3);

@@ -98,7 +98,7 @@ describe('chatline replay', () => {
       ['FAILED', 'FAILED'],
       ['FAILED', 'FAILED'],
     ]);
-    for (const r of report.resumptions) expect(r.reason).toMatch(/^resume-chat FAILED: ConnectThrottledError: CreatePersistentContactAssociation .* was still throttled/);
+    for (const r of report.resumptions) expect(r.reason).toMatch(/^ConnectThrottledError: CreatePersistentContactAssociation .* was still throttled/);
     expect(report.failedExecutions.map((f) => [f.workflow, f.error])).toEqual([
       ['resume-chat', 'ConnectThrottledError'],
       ['resume-chat', 'ConnectThrottledError'],

@@ -111,7 +111,7 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect((await store.getBudget(BUDGET_KEYS.association))?.reservations).toBe(21);
   });
 
-  it('after a throttle slows the budget and gives a new slot; ConnectThrottledError once the rounds are used up, counted anew for a redrive', async () => {
+  it('after a throttle slows the budget and gives a new slot; once the rounds are used up the ledger says FAILED and ConnectThrottledError; a redrive plans it again with its rounds anew', async () => {
     await returnOf('N1');
     now = READY;
     await planStep(deps, target('N1'));
@@ -122,8 +122,33 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect(state?.throttles).toEqual([READY.getTime()]);
     await planStep(deps, { ...target('N1'), throttled: true });
     await expect(planStep(deps, { ...target('N1'), throttled: true })).rejects.toMatchObject({ name: 'ConnectThrottledError' });
-    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 0 });
-    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate' });
+    const failed = (await store.getResumption(target('N1').instanceId, 'N1'))?.value;
+    expect(failed).toMatchObject({ status: 'FAILED', throttleRounds: 0, reason: expect.stringMatching(/^ConnectThrottledError: CreatePersistentContactAssociation for N1 was still throttled after 2 throttled rounds .*redrive/) });
+    const factor = (await store.getBudget(BUDGET_KEYS.association))?.factor;
+    // The redrive runs ReportThrottle again: PLANNED again, a new turn (no second throttle counted), the same plan.
+    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate', plan: failed?.plan });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 0, plan: failed?.plan });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.reason).toBeUndefined();
+    expect((await store.getBudget(BUDGET_KEYS.association))?.factor).toBe(factor);
+    // Throttled again after the redrive: counted as rounds again, not taken for another redrive.
+    await planStep(deps, { ...target('N1'), throttled: true });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 1 });
+  });
+
+  it('records FAILED with Connect\'s answer when its transient errors outlast the retries (ConnectUnavailableError); a redrive plans it again', async () => {
+    await returnOf('N1');
+    now = READY;
+    const first = await planStep(deps, target('N1'));
+    const unavailable = { Error: 'Connect.InternalServiceException', Cause: 'We encountered an internal error. Please try again.' };
+    await expect(planStep(deps, { ...target('N1'), unavailable })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({
+      status: 'FAILED',
+      reason: "ConnectUnavailableError: CreatePersistentContactAssociation for N1 still failed after the Associate state's retries (Connect.InternalServiceException: We encountered an internal error. Please try again.); redrive the execution to try again with the same ClientToken",
+    });
+    const again = await planStep(deps, { ...target('N1'), unavailable });
+    expect(again.plan).toMatchObject({ action: 'associate' });
+    expect(again.plan.action === 'associate' && first.plan.action === 'associate' && again.plan.plan.clientToken === first.plan.plan.clientToken).toBe(true);
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
   });
 
   it('with the budget off: no reservation, the call goes now; after a throttle a full-jitter backoff', async () => {

@@ -57,6 +57,7 @@ describe('Ledger', () => {
       ['PLANNED', 'SKIPPED'],
       ['FAILED', 'ASSOCIATED'],
       ['FAILED', 'FAILED'],
+      ['FAILED', 'PLANNED'],
     ] as const)('allows %s → %s', (from, to) => {
       // Prepare
       const current = recordIn(from);
@@ -69,9 +70,14 @@ describe('Ledger', () => {
       expect(next.plan).toEqual(plan);
     });
 
+    it('plans a FAILED record again for a redrive: the same plan, the old reason gone', () => {
+      const next = applyOutcome(key, recordIn('FAILED'), { status: 'PLANNED', plan }, T1);
+      expect(next).toMatchObject({ status: 'PLANNED', plan, via: 'app', updatedAt: T1.toISOString() });
+      expect(next.reason).toBeUndefined();
+    });
+
     it.each([
       ['NONE', 'ASSOCIATED'],
-      ['FAILED', 'PLANNED'],
       ['FAILED', 'SKIPPED'],
       ['ASSOCIATED', 'PLANNED'],
       ['ASSOCIATED', 'FAILED'],

@@ -80,6 +80,7 @@ describe('Workflows', () => {
     expect(errorClasses.map((e) => e.name).sort()).toEqual([
       'ConcurrentUpdateError',
       'ConnectThrottledError',
+      'ConnectUnavailableError',
       'InvalidConfigError',
       'InvalidCursorError',
       'InvalidEventError',

@@ -1,0 +1,41 @@
+/**
+ * A return that Connect throttles past every throttled round: the ledger says FAILED with the
+ * reason (never PLANNED with a blank one), the execution failed at ReportThrottle; a redrive over
+ * the real SFN client plans it again and associates it once, with the same ClientToken.
+ */
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { runDemo } from '../../cli/demo';
+import { LOCAL_REGION } from '../../core/constants';
+import { OpsQuery } from '../../ops/query';
+import { startTestStack } from './local-stack-harness';
+import { customerReturned } from './ops-story';
+
+it('records a return throttled past its rounds as FAILED with the reason; a redrive associates it once with the same ClientToken', async () => {
+  const stack = await startTestStack();
+  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
+  try {
+    const demo = await runDemo(stack);
+    stack.simulator.setFaults({ throttleRate: { CreatePersistentContactAssociation: 1 } });
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2 });
+
+    const failed = (await stack.store.getResumption(demo.instanceId, contactId))?.value;
+    expect(failed).toMatchObject({ status: 'FAILED', throttleRounds: 0, reason: expect.stringMatching(/^ConnectThrottledError: CreatePersistentContactAssociation for \S+ was still throttled after 5 throttled rounds/) });
+    expect((await ops.resumption(demo.instanceId, contactId))?.resumption).toMatchObject({ status: 'FAILED', outcome: 'FAILED', execution: { status: 'FAILED', error: 'ConnectThrottledError' } });
+    expect((await ops.failures()).groups).toEqual([expect.objectContaining({ kind: expect.objectContaining({ key: 'throttled' }), count: 1, redrivable: 1 })]);
+    expect(stack.simulator.stats().associationsByContact[contactId] ?? 0).toBe(0);
+
+    stack.simulator.setFaults({ throttleRate: { CreatePersistentContactAssociation: 0 } });
+    expect(await ops.redrive({})).toEqual([expect.objectContaining({ contactId, result: 'redriven', clientToken: failed?.plan?.clientToken })]);
+    await stack.waitForIdle();
+    const after = await ops.resumption(demo.instanceId, contactId);
+    expect(after?.resumption).toMatchObject({ status: 'ASSOCIATED', outcome: 'ASSOCIATED', execution: { status: 'SUCCEEDED', redriveCount: 1 } });
+    expect(after?.resumption.reason).toBeUndefined();
+    expect(after?.history?.attempts.at(-1)).toMatchObject({ answer: 'succeeded', clientToken: failed?.plan?.clientToken });
+    expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
+  } finally {
+    sfn.destroy();
+    await stack.dispose();
+  }
+}, 120_000);
