@@ -15,7 +15,7 @@ import { deriveClientToken } from './identifiers';
 import type { Segment } from './lineage';
 import { isEnded, orderSession, segmentKind, sessionIdOf } from './lineage';
 import type { ReturnIntent } from './returns';
-import { endedSessions } from './returns';
+import { endedSessions, sessionsOf } from './returns';
 import type { RehydrationPolicy } from './schemas';
 
 export interface PlannerConfig {
@@ -163,8 +163,29 @@ function findPastSession({ intent, newContact, candidates }: PlanInput): PastSes
   if (others.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no past session in the lineage yet`);
   const ended = endedSessions(others);
   if (ended.length === 0) throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'} has no ended past session yet`);
+  const unfinished = unfinishedLatestSession(others, intent, newContact);
+  if (unfinished) {
+    const open = unfinished.find((s) => !isEnded(s)) as Segment;
+    throw new PastSessionNotReadyError(`customer ${intent.customerId ?? '?'}'s latest past session ${sessionIdOf(open)} has not been seen to end: segment ${open.contactId} is active (its end may be late or lost)`);
+  }
   const latest = ended.sort((a, b) => maxTime(a.map((s) => s.disconnectedAt ?? '')).localeCompare(maxTime(b.map((s) => s.disconnectedAt ?? '')))).at(-1) as Segment[];
   return { sessionId: sessionIdOf(latest[0] as Segment), segments: latest };
+}
+
+/**
+ * The customer's latest session that started before the new chat, when it has not been seen to
+ * end: its end may be late or lost (events are best-effort), and planning from an older ended
+ * session would continue the wrong conversation. The planner waits for it (and its gaps are filled
+ * with DescribeContact); once the gaps were described, the latest ended session is used.
+ * Undefined when the new chat's own start is not recorded yet (nothing to compare with).
+ */
+function unfinishedLatestSession(others: readonly Segment[], intent: ReturnIntent, newContact: Segment | undefined): Segment[] | undefined {
+  if (intent.gapsDescribedAt !== undefined || newContact?.initiatedAt === undefined) return undefined;
+  const startedAt = Date.parse(newContact.initiatedAt);
+  const startOf = (session: readonly Segment[]): number => Math.min(...session.map((s) => (s.initiatedAt === undefined ? Infinity : Date.parse(s.initiatedAt))));
+  const before = sessionsOf(others).filter((session) => startOf(session) <= startedAt);
+  const latest = before.sort((a, b) => startOf(a) - startOf(b)).at(-1);
+  return latest && !latest.every(isEnded) ? latest : undefined;
 }
 
 /** The most contacts one gap fill describes (DescribeContact's default quota is 10/s). */

@@ -66,9 +66,19 @@ function sessionEndMs(session: readonly Segment[]): number {
   return Math.max(...session.map((s) => Date.parse(s.disconnectedAt as string)));
 }
 
+/** Groups segments by session. */
+export function sessionsOf(segments: readonly Segment[]): Segment[][] {
+  const bySession = new Map<string, Segment[]>();
+  for (const s of segments) {
+    const id = sessionIdOf(s);
+    const session = bySession.get(id);
+    if (session) session.push(s);
+    else bySession.set(id, [s]);
+  }
+  return [...bySession.values()];
+}
+
 /** Groups segments by session and keeps the sessions whose every known segment has ended. */
 export function endedSessions(segments: readonly Segment[]): Segment[][] {
-  const bySession = new Map<string, Segment[]>();
-  for (const s of segments) bySession.set(sessionIdOf(s), [...(bySession.get(sessionIdOf(s)) ?? []), s]);
-  return [...bySession.values()].filter((segs) => segs.every(isEnded));
+  return sessionsOf(segments).filter((segs) => segs.every(isEnded));
 }

@@ -46,6 +46,11 @@ export interface Verdict {
    * cannot see these on AWS either (README, "Known limits").
    */
   readonly returnsUndetectable: string[];
+  /**
+   * Returns ASSOCIATED (or planned) from a past session other than the one the simulator's
+   * customer actually returns from: the wrong conversation continued.
+   */
+  readonly wrongPastSession: string[];
 }
 
 const TERMINAL = new Set(['ASSOCIATED', 'FAILED', 'SKIPPED']);
@@ -133,10 +138,12 @@ export async function judge(input: {
   const returnsNotAssociated: string[] = [];
   const outcomeMismatches: string[] = [];
   const returnsUndetectable: string[] = [];
+  const wrongPastSession: string[] = [];
   const simById = new Map(input.contacts.map((c) => [c.contactId, c]));
   for (const r of input.returns) {
     const ledger = resumptions.get(r.contactId);
     const committed = input.associationsByContact[r.contactId] ?? 0;
+    if (ledger?.plan && ledger.status !== 'SKIPPED' && ledger.plan.pastSessionId !== r.pastInitialContactId) wrongPastSession.push(`${r.contactId} (${r.detection}): ${ledger.status} from session ${ledger.plan.pastSessionId}, returns from ${r.pastInitialContactId}`);
     if ((ledger?.status === 'ASSOCIATED') !== committed > 0) outcomeMismatches.push(`${r.contactId} (${r.detection}): ledger ${ledger?.status ?? 'none'}, Connect committed ${committed}`);
     if (!ledger && r.detection === 'plain' && input.contacts.some((c) => c.initialContactId === r.pastInitialContactId && undelivered(c))) {
       returnsUndetectable.push(`${r.contactId}: past session ${r.pastInitialContactId} never looked ended (every end-carrying event of a segment was dropped)`);
@@ -154,5 +161,5 @@ export async function judge(input: {
       returnsNotAssociated.push(`${r.contactId} (${r.detection}): ${ledger.status} ${ledger.reason ?? ''}${timing}`.trim());
     }
   }
-  return { duplicateAssociations, acceptedEventsLost, lineageDifferences, returnsNotTerminal, returnsTerminalWithoutReason, returnsNotAssociated, endsNeverDelivered, outcomeMismatches, returnsUndetectable };
+  return { duplicateAssociations, acceptedEventsLost, lineageDifferences, returnsNotTerminal, returnsTerminalWithoutReason, returnsNotAssociated, endsNeverDelivered, outcomeMismatches, returnsUndetectable, wrongPastSession };
 }

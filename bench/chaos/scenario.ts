@@ -49,6 +49,8 @@ export interface ChaosReport {
   readonly returnsTerminalWithoutReason: number;
   /** Returns whose ledger status and Connect's committed associations disagree (see oracle.ts). */
   readonly outcomeMismatches: number;
+  /** Returns planned from a past session other than the one the customer returns from (oracle.ts). */
+  readonly wrongPastSession: number;
   readonly returns: number;
   readonly associated: number;
   /** Returns SKIPPED because the new chat ended before its turn, or FAILED because Connect found it ended. */
@@ -86,7 +88,7 @@ const INSTANCE = 'chaos-instance';
 const TRANSCRIPT_READY_SECONDS = 30;
 const GRACE_SECONDS = 5;
 
-export const ZERO_COUNTS = ['duplicateAssociations', 'acceptedEventsLost', 'lineageDifferences', 'returnsNotTerminal', 'returnsTerminalWithoutReason', 'outcomeMismatches'] as const;
+export const ZERO_COUNTS = ['duplicateAssociations', 'acceptedEventsLost', 'lineageDifferences', 'returnsNotTerminal', 'returnsTerminalWithoutReason', 'outcomeMismatches', 'wrongPastSession'] as const;
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const started = Date.now();
@@ -195,6 +197,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       returnsNotTerminal: verdict.returnsNotTerminal.length,
       returnsTerminalWithoutReason: verdict.returnsTerminalWithoutReason.length,
       outcomeMismatches: verdict.outcomeMismatches.length,
+      wrongPastSession: verdict.wrongPastSession.length,
       returns: returns.length,
       associated: returns.length - verdict.returnsNotAssociated.length - verdict.returnsNotTerminal.length - verdict.returnsUndetectable.length,
       endedBeforeAssociation: verdict.returnsNotAssociated.filter((r) => / ended \(DISCONNECTED at | is not active\b/.test(r)).length,

@@ -303,10 +303,24 @@ describe('Planner', () => {
         expect(backward).toEqual(forward);
       });
 
-      it('skips sessions still active and takes the latest ended one', () => {
+      it('waits while the latest session before the new chat has not been seen to end (its end may be late or lost), not planning from an older one', () => {
         const s2 = active(session('S2', '2024-05-01T18:00:00.000Z'));
-        const p = associated(plan({ candidates: [s2, ...seedSegments()] }));
+        expect(() => plan({ candidates: [s2, ...seedSegments()], now: new Date(Date.parse(DETECTED_AT) + 30_000) })).toThrow(
+          `customer ${CUSTOMER_ID}'s latest past session S2 has not been seen to end: segment S2 is active (its end may be late or lost)`,
+        );
+        // After the gap-fill delay: DescribeContact is asked about S2.
+        expect(plan({ candidates: [s2, ...seedSegments()] })).toEqual({ action: 'describe', contactIds: ['S2'] });
+      });
+
+      it('takes the latest ended session once the gaps were described and the newer one is still active', () => {
+        const s2 = active(session('S2', '2024-05-01T18:00:00.000Z'));
+        const p = associated(plan({ intent: intent({ gapsDescribedAt: LATER.toISOString() }), candidates: [s2, ...seedSegments()] }));
         expect(p).toMatchObject({ pastSessionId: C1, sourceContactId: C2 });
+      });
+
+      it('does not wait for an active session that started after the new chat (a later return of the customer)', () => {
+        const later = active(session('S3', '2024-05-02T09:30:00.000Z'));
+        expect(associated(plan({ candidates: [later, ...seedSegments()] }))).toMatchObject({ pastSessionId: C1 });
       });
 
       it('excludes the returning contact’s own session, even when it ended last', () => {
