@@ -195,10 +195,11 @@ export const MAX_GAP_FILL = 20;
  * When the past session is still unknown or unfinished long after the return, the contacts worth
  * a DescribeContact: the named contact if unknown, every known segment that has not ended, and
  * every previous contact the known segments name but the lineage lacks. Once per return.
+ * `now: true`: whatever the gap-fill delay (the not-ready retries ran out before it passed).
  */
-function gapsToDescribe({ intent, newContact, candidates, now, config }: PlanInput): string[] {
+export function gapsToDescribe({ intent, newContact, candidates, now, config }: PlanInput, options: { readonly now?: boolean } = {}): string[] {
   if (intent.gapsDescribedAt !== undefined) return [];
-  if (now.toISOString() < addSeconds(intent.detectedAt, config.gapFillAfterSeconds)) return [];
+  if (options.now !== true && now.toISOString() < addSeconds(intent.detectedAt, config.gapFillAfterSeconds)) return [];
   const ownSession = newContact ? sessionIdOf(newContact) : intent.contactId;
   const past = candidates.filter((s) => sessionIdOf(s) !== ownSession && s.contactId !== intent.contactId);
   const known = new Set(candidates.map((s) => s.contactId));

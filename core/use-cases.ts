@@ -12,7 +12,7 @@ import { compact, isEnded, mergeSegments, segmentFromDescribedContact, segmentFr
 import type { BudgetConfig } from './budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG, recordThrottle, reserveSlots, UNBUDGETED_THROTTLE_ROUNDS } from './budget';
 import type { PlannerConfig, ResumptionPlan } from './planner';
-import { ceilToSecond, planResumption } from './planner';
+import { ceilToSecond, gapsToDescribe, planResumption } from './planner';
 import type { ReturnIntent } from './returns';
 import { detectReturns, mergeIntents } from './returns';
 import { describeIssues, describedContactSchema, parseInputEvent } from './schemas';
@@ -144,6 +144,11 @@ export interface PlanStepInput extends ResumeTarget {
    * Associate state's retries (the Step Functions error output).
    */
   readonly unavailable?: { readonly Error?: string; readonly Cause?: string };
+  /**
+   * Set by FillGapsOrSkip: the past session stayed not ready through PlanResumption's retries
+   * (the PastSessionNotReadyError output).
+   */
+  readonly notReady?: { readonly Error?: string; readonly Cause?: string };
 }
 
 /** What resume-chat does next. `associate` and `describe` carry the slots their calls wait for. */
@@ -172,6 +177,7 @@ export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promis
   const { store } = deps;
   const target = { instanceId: input.instanceId, contactId: input.contactId };
   if (input.confirm === true) return { ...target, plan: await confirmTurn(deps, target) };
+  if (input.notReady !== undefined) return { ...target, plan: await fillGapsOrSkip(deps, target, input.notReady) };
   const existing = await store.getResumption(target.instanceId, target.contactId);
   if (existing) {
     const r = existing.value;
@@ -331,6 +337,24 @@ async function confirmTurn(deps: PlanStepDeps, target: ResumeTarget): Promise<St
   const latest = stored ?? (await store.getResumption(target.instanceId, target.contactId))?.value;
   if (!latest || latest.status !== 'PLANNED' || !latest.plan) return { action: 'done', status: latest?.status ?? 'PLANNED' };
   return { action: 'associate', plan: latest.plan, slotAt };
+}
+
+/**
+ * FillGapsOrSkip, when the past session stayed not ready through PlanResumption's retries: a
+ * return is never SKIPPED as not ready before its gaps were asked of Connect. The retries' full
+ * jitter can run out before the gap-fill delay has passed; then the gaps are described now (and
+ * PlanResumption, with its retries, runs again). Once they were, SKIPPED with the not-ready reason.
+ */
+async function fillGapsOrSkip(deps: PlanStepDeps, target: ResumeTarget, notReady: NonNullable<PlanStepInput['notReady']>): Promise<StepPlan> {
+  const { store } = deps;
+  const existing = (await store.getResumption(target.instanceId, target.contactId))?.value;
+  if (existing) return { action: 'done', status: existing.status };
+  const skip = { action: 'skip' as const, reason: describeError(notReady) };
+  const intent = (await store.getIntent(target.instanceId, target.contactId))?.value;
+  if (!intent) return skip;
+  const newContact = (await store.getSegment(target.instanceId, target.contactId))?.value;
+  const gaps = gapsToDescribe(compact({ intent, newContact, candidates: await candidatesFor(store, intent), now: deps.now(), config: deps.config }), { now: true });
+  return gaps.length === 0 ? skip : describeTurns(deps, gaps);
 }
 
 /** Gap fill's DescribeContact calls, each with its slot in the DescribeContact budget (its own). */

@@ -1,4 +1,4 @@
-/** PlanResumption, ConfirmTurn, ReportThrottle and ReportConnectFailure (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
+/** PlanResumption, ConfirmTurn, ReportThrottle, ReportConnectFailure and FillGapsOrSkip (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PastSessionNotReadyError } from '../../core/errors';
 import type { PlanStepInput } from '../../core/use-cases';
@@ -13,6 +13,7 @@ export const handler = lambdaHandler(async (input: PlanStepInput) => {
       ...(input.throttled === true ? { throttled: true } : {}),
       ...(input.confirm === true ? { confirm: true } : {}),
       ...(input.unavailable !== undefined ? { unavailable: input.unavailable } : {}),
+      ...(input.notReady !== undefined ? { notReady: input.notReady } : {}),
     });
     if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
     return result;

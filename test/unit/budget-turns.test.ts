@@ -7,7 +7,7 @@ import type { BudgetConfig } from '../../core/budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG } from '../../core/budget';
 import type { PlannerConfig } from '../../core/planner';
 import type { PlanStepDeps } from '../../core/use-cases';
-import { countAssociationAttempt, planStep, recordContactEvent } from '../../core/use-cases';
+import { countAssociationAttempt, planStep, recordContactEvent, recordDescribedContacts } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { C2, C9, contactEvent, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
 
@@ -158,6 +158,16 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect((await planStep(deps, target('N1'))).plan).toMatchObject({ action: 'associate', slotAt: READY.toISOString() });
     expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ slotAt: '2024-05-02T09:00:31.000Z' });
     expect(await store.getBudget(BUDGET_KEYS.association)).toBeUndefined();
+  });
+
+  it('FillGapsOrSkip: not ready through the retries before the gap-fill delay passed: describes the gaps now; once described, SKIPPED with the not-ready reason', async () => {
+    await recordContactEvent(deps, customerReturned({ contactId: 'N1', previousContactId: 'LOST-1', id: 'app-lost' }));
+    now = new Date('2024-05-02T09:00:20.000Z'); // 19 s after detection: the 60 s gap-fill delay has not passed
+    await expect(planStep(deps, target('N1'))).rejects.toMatchObject({ name: 'PastSessionNotReadyError' });
+    const notReady = { Error: 'PastSessionNotReadyError', Cause: JSON.stringify({ errorType: 'PastSessionNotReadyError', errorMessage: 'past contact LOST-1 is not in the lineage yet' }) };
+    expect((await planStep(deps, { ...target('N1'), notReady })).plan).toMatchObject({ action: 'describe', contactIds: ['LOST-1'] });
+    await recordDescribedContacts(deps, { ...target('N1'), described: [{}] });
+    expect((await planStep(deps, { ...target('N1'), notReady })).plan).toEqual({ action: 'skip', reason: 'PastSessionNotReadyError: past contact LOST-1 is not in the lineage yet' });
   });
 
   it('gives gap fill its DescribeContact calls slots from their own budget', async () => {
