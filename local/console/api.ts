@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BudgetConfig } from '../../core/budget';
 import { budgetStatus } from '../../core/budget-view';
 import type { ResumptionStatus } from '../../core/ledger';
+import { parseIsoInstant } from '../../core/schemas';
 import type { ChatlineStore } from '../../core/store';
 import type { OpsQuery } from '../../ops/query';
 import { RESUMPTION_STATUSES } from '../../ops/query';
@@ -44,10 +45,12 @@ function statusesOf(raw: string | null): ResumptionStatus[] | undefined {
   return wanted as ResumptionStatus[];
 }
 
+/** Strict ISO-8601 only (parseIsoInstant): "March 7 2021", "1" or 2021-02-30 are refused, never guessed. */
 function isoOf(raw: string | null, name: string): string | undefined {
   if (!raw) return undefined;
-  if (Number.isNaN(Date.parse(raw))) throw new HttpError(400, `${name} is not a date: ${raw}`);
-  return new Date(raw).toISOString();
+  const ms = parseIsoInstant(raw);
+  if (ms === undefined) throw new HttpError(400, `${name} is not an ISO-8601 timestamp between 1970 and 2100 (e.g. 2024-05-01T10:05:00Z): ${raw}`);
+  return new Date(ms).toISOString();
 }
 
 function required(q: URLSearchParams, name: string): string {

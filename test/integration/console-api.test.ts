@@ -42,6 +42,13 @@ describe('operator console (local stack)', () => {
     expect(((await (await fetch(`${stack.url}/_chatline/api/resumptions?customer=customer-0001`)).json()) as typeof all).total).toBe(2);
     const bad = await fetch(`${stack.url}/_chatline/api/resumptions?status=NOPE`);
     expect(bad.status).toBe(400);
+    // Strict ISO-8601 only: free text, a bare number and a day that does not exist are refused, not guessed.
+    for (const since of ['March 7 2021', '1', '2021-02-30T00:00:00Z']) {
+      const refused = await fetch(`${stack.url}/_chatline/api/resumptions?since=${encodeURIComponent(since)}`);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('since is not an ISO-8601 timestamp');
+    }
+    expect((await fetch(`${stack.url}/_chatline/api/resumptions?since=2024-05-01T10:05:00%2B02:00`)).status).toBe(200);
     const hits = (await (await fetch(`${stack.url}/_chatline/api/search?q=${demo.contacts.C3}`)).json()) as { customerId?: string }[];
     expect(hits[0]?.customerId).toBe('customer-0001');
   });
