@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { LOCAL_REGION } from '../core/constants';
 import type { ResumptionStatus } from '../core/ledger';
+import { parseIsoInstant } from '../core/schemas';
 import { DbPathError, StartupError } from '../local/startup-errors';
 import { stateMachineArn } from '../local/stack';
 import { SqliteStore } from '../local/store/sqlite-store';
@@ -105,8 +106,10 @@ export function since(now: () => Date = () => new Date()) {
   return (value: string): string => {
     const d = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/i.exec(value);
     if (d) return new Date(now().getTime() - Number(d[1]) * (UNIT_MS[(d[2] as string).toLowerCase()] as number)).toISOString();
-    const t = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
-    if (Number.isNaN(t)) throw new InvalidArgumentError(`must be an ISO time (2026-12-04T00:00:00Z) or a duration back from now (30s, 15m, 2h, 7d, 1w); got "${value}"`);
+    // Strict ISO-8601 (parseIsoInstant, as every input is read); a bare day means its start in UTC.
+    const text = value.trim();
+    const t = parseIsoInstant(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+    if (t === undefined) throw new InvalidArgumentError(`must be an ISO time between 1970 and 2100 (2026-12-04, 2026-12-04T00:00:00Z) or a duration back from now (30s, 15m, 2h, 7d, 1w); got "${value}"`);
     return new Date(t).toISOString();
   };
 }
