@@ -51,8 +51,9 @@ export class InvalidCursorError extends ChatlineError {
 
 /**
  * CreatePersistentContactAssociation was still throttled after the configured throttled rounds.
- * Not caught: the ledger records FAILED with this reason (the plan kept), and the execution fails
- * at ReportThrottle, so a redrive continues there and takes a new turn with the same ClientToken.
+ * Thrown once DescribeContact shows no association (VerifyAssociation): the ledger records FAILED
+ * with this reason (the plan kept), and the execution fails at RecordConnectFailure, so a redrive
+ * continues there and takes a new turn with the same ClientToken.
  */
 export class ConnectThrottledError extends ChatlineError {
   override readonly name = 'ConnectThrottledError';
@@ -61,9 +62,10 @@ export class ConnectThrottledError extends ChatlineError {
 
 /**
  * CreatePersistentContactAssociation answered only transient errors (500s, network errors) or did
- * not answer in time, past the Associate state's retries. Not caught: the ledger records FAILED
- * with the answer (the plan kept), and the execution fails at ReportConnectFailure, so a redrive
- * continues there with a new turn and the same ClientToken (Connect replays a committed call).
+ * not answer in time, past the Associate state's retries, and DescribeContact shows no association
+ * (VerifyAssociation). The ledger records FAILED with the answer (the plan kept), and the execution
+ * fails at RecordConnectFailure, so a redrive continues there with a new turn and the same
+ * ClientToken (Connect replays a committed call).
  */
 export class ConnectUnavailableError extends ChatlineError {
   override readonly name = 'ConnectUnavailableError';

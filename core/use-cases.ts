@@ -149,6 +149,17 @@ export interface PlanStepInput extends ResumeTarget {
    * (the PastSessionNotReadyError output).
    */
   readonly notReady?: { readonly Error?: string; readonly Cause?: string };
+  /**
+   * Set by RecordConnectFailure: Connect kept refusing (a `verify` plan's failure) and
+   * DescribeContact did not show the association either.
+   */
+  readonly connectFailure?: ConnectFailure;
+}
+
+/** Why the association is about to be recorded FAILED, unless DescribeContact shows it committed. */
+export interface ConnectFailure {
+  readonly error: 'ConnectThrottledError' | 'ConnectUnavailableError';
+  readonly message: string;
 }
 
 /** What resume-chat does next. `associate` and `describe` carry the slots their calls wait for. */
@@ -156,6 +167,11 @@ export type StepPlan =
   | { readonly action: 'associate'; readonly plan: ResumptionPlan; readonly slotAt: string }
   | { readonly action: 'describe'; readonly contactIds: readonly string[]; readonly items: readonly { readonly contactId: string; readonly slotAt: string }[] }
   | { readonly action: 'skip'; readonly reason: string }
+  /**
+   * Connect kept refusing, yet an earlier call may have committed and lost its answer: ask
+   * DescribeContact before the ledger says FAILED (VerifyAssociation, then RecordConnectFailure).
+   */
+  | { readonly action: 'verify'; readonly failure: ConnectFailure }
   | { readonly action: 'done'; readonly status: Resumption['status'] };
 
 export type PlanStepResult = ResumeTarget & { readonly plan: StepPlan };
@@ -178,16 +194,19 @@ export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promis
   const target = { instanceId: input.instanceId, contactId: input.contactId };
   if (input.confirm === true) return { ...target, plan: await confirmTurn(deps, target) };
   if (input.notReady !== undefined) return { ...target, plan: await fillGapsOrSkip(deps, target, input.notReady) };
+  const reopening = input.throttled === true || input.unavailable !== undefined || input.connectFailure !== undefined;
   const existing = await store.getResumption(target.instanceId, target.contactId);
   if (existing) {
     const r = existing.value;
     if (r.plan && r.status === 'PLANNED') {
-      if (input.unavailable !== undefined) return failUnavailable(deps, target, input.unavailable);
+      if (input.connectFailure !== undefined) return recordConnectFailure(deps, target, input.connectFailure);
+      if (input.unavailable !== undefined) return { ...target, plan: verifyUnavailable(target, input.unavailable) };
       return { ...target, plan: await takeTurn(deps, target, r.plan, input.throttled === true) };
     }
-    // A redrive of the execution that failed at ReportThrottle or ReportConnectFailure (the ledger
-    // FAILED, the plan kept): PLANNED again, a new turn, the same ClientToken.
-    if (r.plan && r.status === 'FAILED' && (input.throttled === true || input.unavailable !== undefined)) {
+    // A redrive of the execution that failed at RecordConnectFailure (the ledger FAILED, the plan
+    // kept): PLANNED again, a new turn, the same ClientToken. (Executions of the earlier
+    // definition failed at ReportThrottle or ReportConnectFailure: their redrive lands here too.)
+    if (r.plan && r.status === 'FAILED' && reopening) {
       const reopened = await updateVersioned(
         () => store.getResumption(target.instanceId, target.contactId),
         (value, version) => store.putResumption(value, version),
@@ -214,15 +233,23 @@ export async function planStep(deps: PlanStepDeps, input: PlanStepInput): Promis
 }
 
 /**
- * ReportConnectFailure: Connect's transient errors outlasted the Associate state's retries. The
- * ledger says FAILED with Connect's answer (so no reader ever sees a failed return as PLANNED), the
- * plan kept, and ConnectUnavailableError fails the execution here: a redrive continues here and
- * takes a new turn with the same ClientToken.
+ * ReportConnectFailure: Connect's transient errors (or its silence: a timeout) outlasted the
+ * Associate state's retries. Any of those calls may have committed, so DescribeContact is asked
+ * first (the `verify` plan); see recordConnectFailure for what follows when it shows nothing.
  */
-async function failUnavailable(deps: PlanStepDeps, target: ResumeTarget, error: NonNullable<PlanStepInput['unavailable']>): Promise<never> {
-  const err = new ConnectUnavailableError(
-    `CreatePersistentContactAssociation for ${target.contactId} still failed after the Associate state's retries (${describeError(error)}); redrive the execution to try again with the same ClientToken`,
-  );
+function verifyUnavailable(target: ResumeTarget, error: NonNullable<PlanStepInput['unavailable']>): StepPlan {
+  const message = `CreatePersistentContactAssociation for ${target.contactId} still failed after the Associate state's retries (${describeError(error)}); redrive the execution to try again with the same ClientToken`;
+  return { action: 'verify', failure: { error: 'ConnectUnavailableError', message } };
+}
+
+/**
+ * RecordConnectFailure: Connect kept refusing and DescribeContact shows no association. The ledger
+ * says FAILED with the reason (so no reader ever sees a failed return as PLANNED), the plan kept,
+ * and the typed error fails the execution here: a redrive continues here and takes a new turn with
+ * the same ClientToken.
+ */
+async function recordConnectFailure(deps: PlanStepDeps, target: ResumeTarget, failure: ConnectFailure): Promise<never> {
+  const err = failure.error === 'ConnectThrottledError' ? new ConnectThrottledError(failure.message) : new ConnectUnavailableError(failure.message);
   await recordFailedKeepingPlan(deps, target, `${err.name}: ${err.message}`);
   throw err;
 }
@@ -240,7 +267,8 @@ async function recordFailedKeepingPlan(deps: PlanStepDeps, target: ResumeTarget,
  * The association's turn: skipped without a call when the new chat has already ended (the lineage
  * has its DISCONNECTED) or when its slot is further away than the wait limit; after a throttle,
  * the budget slows down (AIMD) and the call gets a new slot, up to maxThrottleRounds times, then
- * the ledger says FAILED and ConnectThrottledError fails the execution here (redrivable).
+ * DescribeContact is asked whether an earlier call committed (`verify`) before the ledger says
+ * FAILED and ConnectThrottledError fails the execution (RecordConnectFailure, redrivable).
  * With the budget off the slot is now, or a full-jitter backoff after a throttle (retry only).
  */
 async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: ResumptionPlan, throttled: boolean): Promise<StepPlan> {
@@ -262,12 +290,8 @@ async function takeTurn(deps: PlanStepDeps, target: ResumeTarget, plan: Resumpti
     rounds = record?.throttleRounds ?? 1;
     const max = budget.enabled ? budget.maxThrottleRounds : UNBUDGETED_THROTTLE_ROUNDS;
     if (rounds > max) {
-      const err = new ConnectThrottledError(
-        `CreatePersistentContactAssociation for ${target.contactId} was still throttled after ${max} throttled rounds${budget.enabled ? ' at the budget’s pace' : ' of retries (budget off)'}: another caller may be using the quota; redrive the execution to try again with the same ClientToken`,
-      );
-      // FAILED with the reason; the count starts again, so that a redrive gets its rounds anew.
-      await recordFailedKeepingPlan(deps, target, `${err.name}: ${err.message}`);
-      throw err;
+      const message = `CreatePersistentContactAssociation for ${target.contactId} was still throttled after ${max} throttled rounds${budget.enabled ? ' at the budget’s pace' : ' of retries (budget off)'}: another caller may be using the quota; redrive the execution to try again with the same ClientToken`;
+      return { action: 'verify', failure: { error: 'ConnectThrottledError', message } };
     }
   }
   const nowMs = deps.now().getTime();

@@ -1,4 +1,4 @@
-/** PlanResumption, ConfirmTurn, ReportThrottle, ReportConnectFailure and FillGapsOrSkip (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
+/** PlanResumption, ConfirmTurn, ReportThrottle, ReportConnectFailure, RecordConnectFailure and FillGapsOrSkip (resume-chat workflow): plan once and store it, take a turn in the Connect call budget, confirm it when the slot comes. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PastSessionNotReadyError } from '../../core/errors';
 import type { PlanStepInput } from '../../core/use-cases';
@@ -14,6 +14,7 @@ export const handler = lambdaHandler(async (input: PlanStepInput) => {
       ...(input.confirm === true ? { confirm: true } : {}),
       ...(input.unavailable !== undefined ? { unavailable: input.unavailable } : {}),
       ...(input.notReady !== undefined ? { notReady: input.notReady } : {}),
+      ...(input.connectFailure !== undefined ? { connectFailure: input.connectFailure } : {}),
     });
     if (result.plan.action === 'associate') metrics.addMetric(M.resumptionsPlanned, MetricUnit.Count, 1);
     return result;

@@ -150,7 +150,7 @@ describe('Step Functions through AWS_ENDPOINT_URL', () => {
     expect(reversed[0]?.type).toBe('ExecutionSucceeded');
   });
 
-  it('an association that exhausts its retries fails the execution at ReportConnectFailure; the history shows TaskFailed; RedriveExecution keeps the ARN', async () => {
+  it('an association that exhausts its retries fails the execution at RecordConnectFailure once DescribeContact shows no association; the history shows TaskFailed; RedriveExecution keeps the ARN', async () => {
     await fetch(`${stack.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ error5xxRate: 1, error5xxApis: ['CreatePersistentContactAssociation'] }) });
     let failed: DescribeExecutionCommandOutput;
     try {
@@ -158,8 +158,9 @@ describe('Step Functions through AWS_ENDPOINT_URL', () => {
     } finally {
       await fetch(`${stack.url}/_sim/faults`, { method: 'DELETE' });
     }
-    // Transient errors that outlast the retries are caught once: ReportConnectFailure records FAILED
-    // in the ledger and fails the execution there, so a redrive continues there with the stored ClientToken.
+    // Transient errors that outlast the retries are caught once: VerifyAssociation finds no association,
+    // RecordConnectFailure records FAILED in the ledger and fails the execution there, so a redrive
+    // continues there with the stored ClientToken.
     expect(failed).toMatchObject({ status: 'FAILED', error: 'ConnectUnavailableError', cause: expect.stringContaining('InternalServiceException'), redriveCount: 0 });
     expect(failed.output).toBeUndefined();
     const h = await history(failed.executionArn!);
@@ -167,8 +168,10 @@ describe('Step Functions through AWS_ENDPOINT_URL', () => {
     expect(taskFailures.length).toBe(5); // the first attempt and MaxAttempts 4 retries
     expect(taskFailures[0]?.taskFailedEventDetails).toMatchObject({ resourceType: 'aws-sdk:connect', resource: 'createPersistentContactAssociation', error: 'Connect.InternalServiceException' });
     expect(h.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'ConnectUnavailableError' } });
-    const lastEntered = h.filter((e) => e.type === 'TaskStateEntered').at(-1);
-    expect(lastEntered?.stateEnteredEventDetails?.name).toBe('ReportConnectFailure');
+    const entered = h.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered.slice(-5)).toEqual(['ReportConnectFailure', 'Decide', 'VerifyAssociation', 'CommittedAfterAll', 'RecordConnectFailure']);
+    const verify = h.find((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'describeContact');
+    expect(JSON.parse(verify!.taskScheduledEventDetails!.parameters!)).toEqual({ InstanceId: JSON.parse(failed.input!).instanceId, ContactId: JSON.parse(failed.input!).contactId });
     expect(h.some((e) => e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resource === 'createPersistentContactAssociation')).toBe(false);
     expect(h.map((e) => e.type)).not.toContain('FailStateEntered');
 
@@ -183,7 +186,7 @@ describe('Step Functions through AWS_ENDPOINT_URL', () => {
     expect(redriveAt).toBeGreaterThan(0);
     // It continues at the unsuccessful state, then takes a new turn at Associate: the plan is not made again.
     const enteredAfter = redriven.slice(redriveAt).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
-    expect(enteredAfter[0]).toBe('ReportConnectFailure');
+    expect(enteredAfter[0]).toBe('RecordConnectFailure');
     expect(enteredAfter).toContain('Associate');
     expect(enteredAfter).not.toContain('PlanResumption');
     expect(stack.simulator.stats().associationsByContact[JSON.parse(failed.input!).contactId]).toBe(1);

@@ -1,7 +1,7 @@
 /**
  * The ops tests' story: the seed story (customer-0001: C1 → C2 → C3 survey, two returns), then a
  * third return of customer-0001 while Connect answers 500 to every CreatePersistentContactAssociation
- * (its resume-chat execution fails at ReportConnectFailure; the ledger says FAILED with Connect's
+ * (its resume-chat execution fails at RecordConnectFailure; the ledger says FAILED with Connect's
  * answer and keeps the plan for a redrive).
  */
 import { runDemo } from '../../cli/demo';

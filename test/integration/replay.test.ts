@@ -90,7 +90,7 @@ describe('chatline replay', () => {
   });
 
   it('reports a return whose execution failed as FAILED with the execution error, not PLANNED with a blank reason', async () => {
-    // Every CreatePersistentContactAssociation is throttled: the budget's throttled rounds run out and the execution fails at ReportThrottle.
+    // Every CreatePersistentContactAssociation is throttled: the budget's throttled rounds run out and, DescribeContact showing no association, the execution fails at RecordConnectFailure.
     const { report } = await replay(seedText, {
       simulator: { transcriptReadySeconds: 0, throttling: true, rateLimits: { CreatePersistentContactAssociation: { rate: 0, burst: 0 }, DescribeContact: false, StartChatContact: false, StopContact: false, TransferContact: false, GetContactAttributes: false } },
     });

@@ -1,9 +1,11 @@
 /**
  * A return that Connect throttles past every throttled round: the ledger says FAILED with the
- * reason (never PLANNED with a blank one), the execution failed at ReportThrottle; a redrive over
- * the real SFN client plans it again and associates it once, with the same ClientToken.
+ * reason (never PLANNED with a blank one), the execution failed at RecordConnectFailure; a redrive
+ * over the real SFN client plans it again and associates it once, with the same ClientToken.
+ * A return whose every answer was lost after the first call committed is ASSOCIATED, not FAILED:
+ * VerifyAssociation asks DescribeContact before the ledger says FAILED.
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { runDemo } from '../../cli/demo';
 import { LOCAL_REGION } from '../../core/constants';
 import { OpsQuery } from '../../ops/query';
@@ -25,6 +27,9 @@ it('records a return throttled past its rounds as FAILED with the reason; a redr
     expect((await ops.resumption(demo.instanceId, contactId))?.resumption).toMatchObject({ status: 'FAILED', outcome: 'FAILED', execution: { status: 'FAILED', error: 'ConnectThrottledError' } });
     expect((await ops.failures()).groups).toEqual([expect.objectContaining({ kind: expect.objectContaining({ key: 'throttled' }), count: 1, redrivable: 1 })]);
     expect(stack.simulator.stats().associationsByContact[contactId] ?? 0).toBe(0);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: (await ops.resumption(demo.instanceId, contactId))!.resumption.execution!.arn, reverseOrder: true, maxResults: 30 }));
+    const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered.slice(0, 3)).toEqual(['RecordConnectFailure', 'CommittedAfterAll', 'VerifyAssociation']);
 
     stack.simulator.setFaults({ throttleRate: { CreatePersistentContactAssociation: 0 } });
     expect(await ops.redrive({})).toEqual([expect.objectContaining({ contactId, result: 'redriven', clientToken: failed?.plan?.clientToken })]);
@@ -34,6 +39,34 @@ it('records a return throttled past its rounds as FAILED with the reason; a redr
     expect(after?.resumption.reason).toBeUndefined();
     expect(after?.history?.attempts.at(-1)).toMatchObject({ answer: 'succeeded', clientToken: failed?.plan?.clientToken });
     expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
+  } finally {
+    sfn.destroy();
+    await stack.dispose();
+  }
+}, 120_000);
+
+it('a return whose call committed and whose every answer was lost is ASSOCIATED (DescribeContact shows it), not FAILED', async () => {
+  const stack = await startTestStack();
+  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
+  try {
+    const demo = await runDemo(stack);
+    // The first call commits; it and each retry with the same ClientToken (a replay) answer 500.
+    stack.simulator.setFaults({ lostResponseAfterCommit: { CreatePersistentContactAssociation: 5 } });
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2 });
+
+    const view = await ops.resumption(demo.instanceId, contactId);
+    expect(view?.resumption).toMatchObject({ status: 'ASSOCIATED', outcome: 'ASSOCIATED', execution: { status: 'SUCCEEDED' } });
+    expect(view?.resumption.reason).toBeUndefined();
+    expect(view?.history?.attempts.length).toBe(5);
+    expect(view?.history?.attempts.every((a) => a.answer === 'failed')).toBe(true);
+    expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
+    expect(stack.simulator.stats().lostResponses).toBe(5);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: view!.resumption.execution!.arn }));
+    const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toEqual(expect.arrayContaining(['ReportConnectFailure', 'VerifyAssociation', 'AssociatedAfterAll', 'RecordOutcome']));
+    expect(entered).not.toContain('RecordConnectFailure');
   } finally {
     sfn.destroy();
     await stack.dispose();

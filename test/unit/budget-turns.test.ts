@@ -7,7 +7,7 @@ import type { BudgetConfig } from '../../core/budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG } from '../../core/budget';
 import type { PlannerConfig } from '../../core/planner';
 import type { PlanStepDeps } from '../../core/use-cases';
-import { countAssociationAttempt, planStep, recordContactEvent, recordDescribedContacts } from '../../core/use-cases';
+import { countAssociationAttempt, planStep, recordContactEvent, recordDescribedContacts, recordOutcome } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { C2, C9, contactEvent, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
 
@@ -111,7 +111,7 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect((await store.getBudget(BUDGET_KEYS.association))?.reservations).toBe(21);
   });
 
-  it('after a throttle slows the budget and gives a new slot; once the rounds are used up the ledger says FAILED and ConnectThrottledError; a redrive plans it again with its rounds anew', async () => {
+  it('after a throttle slows the budget and gives a new slot; once the rounds are used up it asks to verify; unverified, the ledger says FAILED and ConnectThrottledError; a redrive plans it again with its rounds anew', async () => {
     await returnOf('N1');
     now = READY;
     await planStep(deps, target('N1'));
@@ -121,12 +121,18 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect(state?.factor).toBeCloseTo(0.7);
     expect(state?.throttles).toEqual([READY.getTime()]);
     await planStep(deps, { ...target('N1'), throttled: true });
-    await expect(planStep(deps, { ...target('N1'), throttled: true })).rejects.toMatchObject({ name: 'ConnectThrottledError' });
+    // Rounds used up: nothing is recorded as FAILED before DescribeContact was asked (an earlier call may have committed).
+    const verify = (await planStep(deps, { ...target('N1'), throttled: true })).plan;
+    expect(verify).toEqual({ action: 'verify', failure: { error: 'ConnectThrottledError', message: expect.stringMatching(/^CreatePersistentContactAssociation for N1 was still throttled after 2 throttled rounds .*redrive/) } });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
+    if (verify.action !== 'verify') throw new Error('expected verify');
+    // DescribeContact showed no association: RecordConnectFailure.
+    await expect(planStep(deps, { ...target('N1'), connectFailure: verify.failure })).rejects.toMatchObject({ name: 'ConnectThrottledError', message: verify.failure.message });
     const failed = (await store.getResumption(target('N1').instanceId, 'N1'))?.value;
-    expect(failed).toMatchObject({ status: 'FAILED', throttleRounds: 0, reason: expect.stringMatching(/^ConnectThrottledError: CreatePersistentContactAssociation for N1 was still throttled after 2 throttled rounds .*redrive/) });
+    expect(failed).toMatchObject({ status: 'FAILED', throttleRounds: 0, reason: `ConnectThrottledError: ${verify.failure.message}` });
     const factor = (await store.getBudget(BUDGET_KEYS.association))?.factor;
-    // The redrive runs ReportThrottle again: PLANNED again, a new turn (no second throttle counted), the same plan.
-    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate', plan: failed?.plan });
+    // The redrive runs RecordConnectFailure again: PLANNED again, a new turn (no throttle counted), the same plan.
+    expect((await planStep(deps, { ...target('N1'), connectFailure: verify.failure })).plan).toMatchObject({ action: 'associate', plan: failed?.plan });
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 0, plan: failed?.plan });
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.reason).toBeUndefined();
     expect((await store.getBudget(BUDGET_KEYS.association))?.factor).toBe(factor);
@@ -135,20 +141,29 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'PLANNED', throttleRounds: 1 });
   });
 
-  it('records FAILED with Connect\'s answer when its transient errors outlast the retries (ConnectUnavailableError); a redrive plans it again', async () => {
+  it('asks to verify when Connect\'s transient errors outlast the retries; unverified, FAILED with Connect\'s answer (ConnectUnavailableError); a redrive plans it again', async () => {
     await returnOf('N1');
     now = READY;
     const first = await planStep(deps, target('N1'));
     const unavailable = { Error: 'Connect.InternalServiceException', Cause: 'We encountered an internal error. Please try again.' };
-    await expect(planStep(deps, { ...target('N1'), unavailable })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
-    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({
-      status: 'FAILED',
-      reason: "ConnectUnavailableError: CreatePersistentContactAssociation for N1 still failed after the Associate state's retries (Connect.InternalServiceException: We encountered an internal error. Please try again.); redrive the execution to try again with the same ClientToken",
-    });
-    const again = await planStep(deps, { ...target('N1'), unavailable });
+    const message = "CreatePersistentContactAssociation for N1 still failed after the Associate state's retries (Connect.InternalServiceException: We encountered an internal error. Please try again.); redrive the execution to try again with the same ClientToken";
+    expect((await planStep(deps, { ...target('N1'), unavailable })).plan).toEqual({ action: 'verify', failure: { error: 'ConnectUnavailableError', message } });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
+    const connectFailure = { error: 'ConnectUnavailableError', message } as const;
+    await expect(planStep(deps, { ...target('N1'), connectFailure })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value).toMatchObject({ status: 'FAILED', reason: `ConnectUnavailableError: ${message}` });
+    const again = await planStep(deps, { ...target('N1'), connectFailure });
     expect(again.plan).toMatchObject({ action: 'associate' });
     expect(again.plan.action === 'associate' && first.plan.action === 'associate' && again.plan.plan.clientToken === first.plan.plan.clientToken).toBe(true);
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
+  });
+
+  it('an association recorded meanwhile (DescribeContact showed it, RecordOutcome ran) is not made FAILED by a late RecordConnectFailure', async () => {
+    await returnOf('N1');
+    now = READY;
+    await planStep(deps, target('N1'));
+    await recordOutcome(deps, { ...target('N1'), outcome: 'ASSOCIATED', continuedFromContactId: 'P1' });
+    expect((await planStep(deps, { ...target('N1'), connectFailure: { error: 'ConnectUnavailableError', message: 'm' } })).plan).toEqual({ action: 'done', status: 'ASSOCIATED' });
   });
 
   it('with the budget off: no reservation, the call goes now; after a throttle a full-jitter backoff', async () => {
