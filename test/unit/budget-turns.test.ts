@@ -158,6 +158,18 @@ describe('planStep: a turn in the Connect call budget', () => {
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
   });
 
+  it('a redrive of an execution that failed under the earlier definition (at ReportThrottle or ReportConnectFailure, the ledger FAILED) plans it again', async () => {
+    await returnOf('N1');
+    now = READY;
+    await planStep(deps, target('N1'));
+    const failure = { error: 'ConnectUnavailableError', message: 'm' } as const;
+    await expect(planStep(deps, { ...target('N1'), connectFailure: failure })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
+    expect((await planStep(deps, { ...target('N1'), unavailable: { Error: 'Connect.InternalServiceException' } })).plan).toMatchObject({ action: 'associate' });
+    await expect(planStep(deps, { ...target('N1'), connectFailure: failure })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
+    expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate' });
+    expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
+  });
+
   it('an association recorded meanwhile (DescribeContact showed it, RecordOutcome ran) is not made FAILED by a late RecordConnectFailure', async () => {
     await returnOf('N1');
     now = READY;
