@@ -7,17 +7,15 @@
  */
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { runDemo } from '../../cli/demo';
+import type { DemoResult } from '../../cli/demo';
 import { LOCAL_REGION } from '../../core/constants';
+import type { LocalStack } from '../../local/stack';
 import { OpsQuery } from '../../ops/query';
 import { startTestStack } from './local-stack-harness';
 import { customerReturned } from './ops-story';
 
 it('records a return throttled past its rounds as FAILED with the reason; a redrive associates it once with the same ClientToken', async () => {
-  const stack = await startTestStack();
-  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
-  try {
-    const demo = await runDemo(stack);
+  await withDemoStack(async ({ stack, sfn, ops, demo }) => {
     stack.simulator.setFaults({ throttleRate: { CreatePersistentContactAssociation: 1 } });
     const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
     await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2 });
@@ -39,18 +37,11 @@ it('records a return throttled past its rounds as FAILED with the reason; a redr
     expect(after?.resumption.reason).toBeUndefined();
     expect(after?.history?.attempts.at(-1)).toMatchObject({ answer: 'succeeded', clientToken: failed?.plan?.clientToken });
     expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
-  } finally {
-    sfn.destroy();
-    await stack.dispose();
-  }
+  });
 }, 120_000);
 
 it('a return whose call committed and whose every answer was lost is ASSOCIATED (DescribeContact shows it), not FAILED', async () => {
-  const stack = await startTestStack();
-  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
-  try {
-    const demo = await runDemo(stack);
+  await withDemoStack(async ({ stack, sfn, ops, demo }) => {
     // The first call commits; it and each retry with the same ClientToken (a replay) answer 500.
     stack.simulator.setFaults({ lostResponseAfterCommit: { CreatePersistentContactAssociation: 5 } });
     const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
@@ -67,8 +58,18 @@ it('a return whose call committed and whose every answer was lost is ASSOCIATED 
     const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(expect.arrayContaining(['ReportConnectFailure', 'VerifyAssociation', 'AssociatedAfterAll', 'RecordOutcome']));
     expect(entered).not.toContain('RecordConnectFailure');
+  });
+}, 120_000);
+
+/** The local stack with the seed story run, an SFN client and OpsQuery over it; disposed after `use`. */
+async function withDemoStack(use: (s: { stack: LocalStack; sfn: SFNClient; ops: OpsQuery; demo: DemoResult }) => Promise<void>): Promise<void> {
+  const stack = await startTestStack();
+  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
+  try {
+    await use({ stack, sfn, ops, demo: await runDemo(stack) });
   } finally {
     sfn.destroy();
     await stack.dispose();
   }
-}, 120_000);
+}
