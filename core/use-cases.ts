@@ -158,7 +158,8 @@ export interface PlanStepInput extends ResumeTarget {
 
 /** Why the association is about to be recorded FAILED, unless DescribeContact shows it committed. */
 export interface ConnectFailure {
-  readonly error: 'ConnectThrottledError' | 'ConnectUnavailableError';
+  /** The typed error RecordConnectFailure fails the execution with (its ASL error name). */
+  readonly error: ConnectThrottledError['name'] | ConnectUnavailableError['name'];
   readonly message: string;
 }
 

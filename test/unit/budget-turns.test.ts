@@ -7,7 +7,7 @@ import type { BudgetConfig } from '../../core/budget';
 import { BUDGET_KEYS, DEFAULT_BUDGET_CONFIG } from '../../core/budget';
 import type { PlannerConfig } from '../../core/planner';
 import type { PlanStepDeps } from '../../core/use-cases';
-import { countAssociationAttempt, planStep, recordContactEvent, recordDescribedContacts, recordOutcome } from '../../core/use-cases';
+import { countAssociationAttempt, planStep, recordContactEvent, recordDescribedContacts } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import { C2, C9, contactEvent, customerReturned, newChatInitiated, seedEvents } from '../fixtures/contact-events';
 
@@ -168,14 +168,6 @@ describe('planStep: a turn in the Connect call budget', () => {
     await expect(planStep(deps, { ...target('N1'), connectFailure: failure })).rejects.toMatchObject({ name: 'ConnectUnavailableError' });
     expect((await planStep(deps, { ...target('N1'), throttled: true })).plan).toMatchObject({ action: 'associate' });
     expect((await store.getResumption(target('N1').instanceId, 'N1'))?.value?.status).toBe('PLANNED');
-  });
-
-  it('an association recorded meanwhile (DescribeContact showed it, RecordOutcome ran) is not made FAILED by a late RecordConnectFailure', async () => {
-    await returnOf('N1');
-    now = READY;
-    await planStep(deps, target('N1'));
-    await recordOutcome(deps, { ...target('N1'), outcome: 'ASSOCIATED', continuedFromContactId: 'P1' });
-    expect((await planStep(deps, { ...target('N1'), connectFailure: { error: 'ConnectUnavailableError', message: 'm' } })).plan).toEqual({ action: 'done', status: 'ASSOCIATED' });
   });
 
   it('with the budget off: no reservation, the call goes now; after a throttle a full-jitter backoff', async () => {
