@@ -173,10 +173,17 @@ function greatest<T extends string>(a: T | undefined, b: T | undefined): T | und
 export function normalizeTime(t: string | undefined): string | undefined {
   if (t === undefined) return undefined;
   const ms = parseIsoInstant(t);
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  if (ms === undefined) return undefined;
+  // Already in toISOString()'s form (YYYY-MM-DDTHH:mm:ss.sssZ, as Connect writes it): the same text.
+  return t.length === 24 && t.charCodeAt(19) === 46 && t.charCodeAt(23) === 90 ? t : new Date(ms).toISOString();
 }
 
 /** Drops undefined-valued keys so records compare and serialize the same everywhere. */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(o)) {
+    const value = (o as Record<string, unknown>)[key];
+    if (value !== undefined) kept[key] = value;
+  }
+  return kept as T;
 }

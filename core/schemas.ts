@@ -27,9 +27,14 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 export function parseIsoInstant(text: string): number | undefined {
   const m = ISO_INSTANT.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  // Read by index, not m.slice().map(Number): this runs several times for every event.
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
   if (m[8] !== 'Z') {
     const oh = Number(m[10]);
@@ -37,9 +42,21 @@ export function parseIsoInstant(text: string): number | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(fraction) - offsetMinutes * 60_000;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + fractionMs(m[7]) - offsetMinutes * 60_000;
   return ms >= EARLIEST_INSTANT_MS && ms < LATEST_INSTANT_MS ? ms : undefined;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}
+
+/** The milliseconds of a fraction's digits, truncated as Date.parse truncates ("5" → 500, "123456" → 123). */
+function fractionMs(digits: string | undefined): number {
+  if (digits === undefined) return 0;
+  return Number(digits.length >= 3 ? digits.slice(0, 3) : digits.padEnd(3, '0'));
 }
 
 /** `arn:<partition>:connect:<region>:<12-digit account>:instance/<id>`, the shape Connect writes (ids are 1-100 characters). */

@@ -121,9 +121,21 @@ async function upsertJoined<T>(
 ): Promise<T> {
   const joined = await updateVersioned(read, write, (current) => {
     const next = current ? join(current, value) : value;
-    return current && JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+    return current && sameJson(next, current) ? undefined : next;
   });
   return joined ?? value;
+}
+
+/** Whether two JSON records hold the same value (key order aside): a join that changed nothing. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  for (const key of aKeys) {
+    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 export function upsertSegment(store: ChatlineStore, segment: Segment): Promise<Segment> {

@@ -3,6 +3,7 @@
  * instants; instance ARNs carry a region and a 12-digit account.
  */
 import { InvalidEventError } from '../../core/errors';
+import { normalizeTime } from '../../core/lineage';
 import { INSTANCE_ARN, LATEST_INSTANT_MS, parseInputEvent, parseIsoInstant } from '../../core/schemas';
 import { BAD_INSTANCE_ARNS, contactEvent } from '../fixtures/contact-events';
 
@@ -36,6 +37,38 @@ describe('parseIsoInstant', () => {
     expect('2024-05-01T12:00:00+02:00' < '2024-05-01T11:00:00Z').toBe(false); // what text comparison gets wrong
     expect((parseIsoInstant('2024-05-01T10:00:00Z') as number) < (parseIsoInstant('2024-05-01T10:00:00.500Z') as number)).toBe(true);
   });
+  it('agrees with Date.parse on every millisecond fraction, and on every day of four years of calendar', () => {
+    const disagreements: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const digits = String(i).padStart(3, '0');
+      for (const fraction of [digits, digits.slice(0, 1), digits.slice(0, 2), `${digits}987`]) {
+        const text = `2024-05-01T10:05:00.${fraction}Z`;
+        if (parseIsoInstant(text) !== Date.parse(text)) disagreements.push(text);
+      }
+    }
+    for (const year of [2023, 2024, 2000, 2100 - 1]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 28; day <= 31; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${day}T00:00:00Z`;
+          const real = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+          if (parseIsoInstant(text) !== (real ? Date.parse(text) : undefined)) disagreements.push(text);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
+
+describe('normalizeTime', () => {
+  it.each([
+    ['2024-05-01T10:05:00.123Z', '2024-05-01T10:05:00.123Z'],
+    ['2024-05-01T10:05:00Z', '2024-05-01T10:05:00.000Z'],
+    ['2024-05-01T10:05:00.1Z', '2024-05-01T10:05:00.100Z'],
+    ['2024-05-01T12:05:00.123+02:00', '2024-05-01T10:05:00.123Z'],
+    ['2024-05-01T10:05:00.123456Z', '2024-05-01T10:05:00.123Z'],
+  ])('%s → %s (the form toISOString writes, so text order is time order)', (text, normal) => expect(normalizeTime(text)).toBe(normal));
+
+  it.each(['2024-02-30T10:05:00.000Z', '2024-05-01T10:05:00.000z', '2100-01-01T00:00:00.000Z'])('%s is no time', (text) => expect(normalizeTime(text)).toBeUndefined());
 });
 
 describe('event timestamps', () => {

@@ -6,7 +6,7 @@ import { segmentKind } from '../../core/lineage';
 import type { PlannerConfig } from '../../core/planner';
 import type { ContactEvent } from '../../core/schemas';
 import type { Deps, PlanStepResult } from '../../core/use-cases';
-import { planStep, recordContactEvent, recordOutcome } from '../../core/use-cases';
+import { planStep, recordContactEvent, recordOutcome, sameJson } from '../../core/use-cases';
 import { SqliteStore } from '../../local/store/sqlite-store';
 import {
   C1,
@@ -294,4 +294,27 @@ describe('Use cases', () => {
       });
     });
   });
+});
+
+describe('sameJson (whether a join changed the stored record)', () => {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  const text = (v: unknown): string => JSON.stringify(sorted(v));
+
+  it('agrees with comparing the key-sorted JSON text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(sameJson(a, b)).toBe(text(a) === text(b));
+        expect(sameJson(a, JSON.parse(JSON.stringify(a)))).toBe(true);
+      }),
+    );
+  });
+
+  it.each([
+    [{ a: 1, b: ['x'] }, { b: ['x'], a: 1 }, true],
+    [{ a: 1 }, { a: 1, b: undefined }, false],
+    [['x', 'y'], ['y', 'x'], false],
+    [{ 0: 'x' }, ['x'], false],
+    [{ a: null }, { a: {} }, false],
+  ])('%j vs %j → %s', (a, b, same) => expect(sameJson(a, b)).toBe(same));
 });
