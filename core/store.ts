@@ -7,6 +7,7 @@ import type { BudgetState } from './budget';
 import { ConcurrentUpdateError, InvalidCursorError } from './errors';
 import type { Resumption, ResumptionStatus } from './ledger';
 import type { Segment } from './lineage';
+import { sessionIdOf } from './lineage';
 import type { ReturnIntent } from './returns';
 
 export interface Versioned<T> {
@@ -35,6 +36,12 @@ export interface ChatlineStore {
   /** Segments whose session (initial contact) is `sessionId`, the initial contact included. */
   listSessionSegments(instanceId: string, sessionId: string): Promise<Segment[]>;
   listCustomerSegments(instanceId: string, customerId: string): Promise<Segment[]>;
+  /**
+   * Every segment of every session in which some segment names this customer: Connect puts
+   * customerId on the contact that carried it (typically C1 only), so transfer and survey
+   * segments are found by their session. Ordered by session, then contact.
+   */
+  listCustomerSessionSegments(instanceId: string, customerId: string): Promise<Segment[]>;
   listSegments(): Promise<Segment[]>;
 
   getIntent(instanceId: string, contactId: string): Promise<Versioned<ReturnIntent> | undefined>;
@@ -152,4 +159,12 @@ export async function updateVersioned<T>(
       if (!(err instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw err;
     }
   }
+}
+
+/** listCustomerSessionSegments from the two queries every store has: the customer's segments, then each of their sessions. */
+export async function customerSessionSegmentsByQueries(store: Pick<ChatlineStore, 'listCustomerSegments' | 'listSessionSegments'>, instanceId: string, customerId: string): Promise<Segment[]> {
+  const tagged = await store.listCustomerSegments(instanceId, customerId);
+  const sessionIds = [...new Set(tagged.map(sessionIdOf))].sort();
+  const sessions = await Promise.all(sessionIds.map((id) => store.listSessionSegments(instanceId, id)));
+  return sessions.flatMap((segments) => [...segments].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0)));
 }

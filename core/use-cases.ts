@@ -99,7 +99,7 @@ export async function recordContactEvent(deps: Deps, raw: unknown, origin?: stri
 async function returnsRevealedBy(store: ChatlineStore, segment: Segment): Promise<Segment[]> {
   const customerId = segment.customerId ?? (await store.listSessionSegments(segment.instanceId, sessionIdOf(segment))).map((s) => s.customerId).find((c) => c !== undefined);
   if (customerId === undefined) return [];
-  const listed = await customerSessionSegments(store, segment.instanceId, customerId);
+  const listed = await store.listCustomerSessionSegments(segment.instanceId, customerId);
   const segments = [...listed.filter((s) => s.contactId !== segment.contactId), segment];
   const returns: Segment[] = [];
   for (const contact of detectReturns(segments)) {
@@ -414,19 +414,9 @@ async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promis
     const named = (await store.getSegment(intent.instanceId, intent.previousContactId))?.value;
     return named ? store.listSessionSegments(intent.instanceId, sessionIdOf(named)) : [];
   }
-  return intent.customerId === undefined ? [] : customerSessionSegments(store, intent.instanceId, intent.customerId);
+  return intent.customerId === undefined ? [] : store.listCustomerSessionSegments(intent.instanceId, intent.customerId);
 }
 
-/**
- * Every segment of every session the customer appears in. Connect puts customerId on the contact
- * that carried it (typically C1 only), so transfer and survey segments are found by session.
- */
-async function customerSessionSegments(store: ChatlineStore, instanceId: string, customerId: string): Promise<Segment[]> {
-  const tagged = await store.listCustomerSegments(instanceId, customerId);
-  const sessionIds = [...new Set(tagged.map(sessionIdOf))];
-  const sessions = await Promise.all(sessionIds.map((id) => store.listSessionSegments(instanceId, id)));
-  return sessions.flat();
-}
 
 export interface OutcomeInput extends ResumeTarget {
   readonly outcome: 'ASSOCIATED' | 'FAILED' | 'SKIPPED';

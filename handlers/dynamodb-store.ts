@@ -20,7 +20,7 @@ import type { Segment } from '../core/lineage';
 import { sessionIdOf } from '../core/lineage';
 import type { ReturnIntent } from '../core/returns';
 import type { BudgetChange, ChatlineStore, RejectedEvent, ResumptionPage, ResumptionQuery, Versioned } from '../core/store';
-import { compareResumptionsNewestFirst, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
+import { compareResumptionsNewestFirst, customerSessionSegmentsByQueries, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
 import type { StoreTableNames } from './dynamodb-schema';
 import { LINEAGE_INDEX } from './dynamodb-schema';
 
@@ -144,6 +144,10 @@ export class DynamoDbStore implements ChatlineStore {
 
   listCustomerSegments(instanceId: string, customerId: string): Promise<Segment[]> {
     return this.queryIndex(LINEAGE_INDEX.customer, 'customerKey', key(instanceId, customerId));
+  }
+
+  listCustomerSessionSegments(instanceId: string, customerId: string): Promise<Segment[]> {
+    return customerSessionSegmentsByQueries(this, instanceId, customerId);
   }
 
   async listSegments(): Promise<Segment[]> {

@@ -165,6 +165,16 @@ export class SqliteStore implements ChatlineStore {
     return this.list<Segment>('SELECT body FROM segments WHERE instance_id = ? AND customer_id = ? ORDER BY contact_id', instanceId, customerId);
   }
 
+  /** One query: the customer's sessions (segments_by_customer_contact), then their segments (segments_by_session_contact). */
+  async listCustomerSessionSegments(instanceId: string, customerId: string): Promise<Segment[]> {
+    return this.list<Segment>(
+      'SELECT body FROM segments WHERE instance_id = ? AND session_id IN (SELECT session_id FROM segments WHERE instance_id = ? AND customer_id = ?) ORDER BY session_id, contact_id',
+      instanceId,
+      instanceId,
+      customerId,
+    );
+  }
+
   async listSegments(): Promise<Segment[]> {
     return this.list<Segment>('SELECT body FROM segments ORDER BY instance_id, session_id, contact_id');
   }

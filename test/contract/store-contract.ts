@@ -87,6 +87,24 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       expect((await store.listSegments()).length).toBe(5);
     });
 
+    it("lists a customer's sessions whole: their untagged transfer and survey segments too, no other customer's, no other instance's", async () => {
+      await store.putSegment(seg('S2', { customerId: 'cust-1' }), 0);
+      await store.putSegment(seg('S2b', { initialContactId: 'S2', previousContactId: 'S2', initiationMethod: 'TRANSFER' }), 0);
+      await store.putSegment(seg('C1', { customerId: 'cust-1' }), 0);
+      await store.putSegment(seg('C2', { initialContactId: 'C1', previousContactId: 'C1' }), 0);
+      await store.putSegment(seg('C3', { initialContactId: 'C1', initiationMethod: 'DISCONNECT' }), 0);
+      await store.putSegment(seg('O1', { customerId: 'cust-2' }), 0);
+      await store.putSegment(seg('O2', { initialContactId: 'O1' }), 0);
+      await store.putSegment({ ...seg('X1', { customerId: 'cust-1' }), instanceId: 'inst-2' }, 0);
+      await store.putSegment({ ...seg('X2', { initialContactId: 'X1' }), instanceId: 'inst-2' }, 0);
+      const ids = async (instanceId: string, customerId: string): Promise<string[]> => (await store.listCustomerSessionSegments(instanceId, customerId)).map((s) => s.contactId);
+      expect(await ids('inst-1', 'cust-1')).toEqual(['C1', 'C2', 'C3', 'S2', 'S2b']);
+      expect(await ids('inst-1', 'cust-2')).toEqual(['O1', 'O2']);
+      expect(await ids('inst-2', 'cust-1')).toEqual(['X1', 'X2']);
+      expect(await ids('inst-1', 'nobody')).toEqual([]);
+      expect((await store.listCustomerSessionSegments('inst-1', 'cust-1')).find((s) => s.contactId === 'C2')).toEqual(seg('C2', { initialContactId: 'C1', previousContactId: 'C1' }));
+    });
+
     it('moves a segment to a customer index when the customer id arrives later', async () => {
       await store.putSegment(seg('C3', { initialContactId: 'C1' }), 0);
       await store.putSegment(seg('C3', { initialContactId: 'C1', customerId: 'late' }), 1);
