@@ -6,11 +6,14 @@
  *    measured after one untimed warm-up pass over the same events;
  *  - store: RecordContactEvent called directly on a SQLite store (no bus, no engine);
  *  - pipeline: the local stack, bus → contact-events (Express) → RecordContactEvent → SQLite, with
- *    resume-chat for the returns, delivered as `chatline replay` delivers (cli/replay-delivery.ts).
+ *    resume-chat for the returns, delivered as `chatline replay` delivers (cli/replay-delivery.ts);
+ *  - engine (a diagnosis, no target): the same local stack and delivery with a no-op
+ *    RecordContactEvent (nothing stored, no return found, so no resume-chat): what the bus, the
+ *    engine, the simulator's mirror and the delivery cost around the store.
  * The targets are ratios and rates of one run, never timing assertions:
  * pipeline >= 5,000 events/s and pipeline / raw >= 0.3.
  *
- *   npx tsx bench/pipeline-throughput.ts [--events 20000] [--only raw|store|pipeline]
+ *   npx tsx bench/pipeline-throughput.ts [--events 20000] [--only raw|store|pipeline|engine]
  */
 import '../cli/quiet-warnings';
 import '../local/polyfills';
@@ -81,10 +84,15 @@ async function storeRate(events: readonly EventEnvelope[], dir: string): Promise
   return rate;
 }
 
-/** The local stack: bus → contact-events → RecordContactEvent → SQLite (and resume-chat for the returns). */
-async function pipelineRate(events: readonly EventEnvelope[], dir: string): Promise<Rate & { segments: number; associated: number }> {
+/**
+ * The local stack: bus → contact-events → RecordContactEvent → SQLite (and resume-chat for the
+ * returns); with `noopRecord`, RecordContactEvent records nothing and finds no return.
+ */
+async function pipelineRate(events: readonly EventEnvelope[], dir: string, noopRecord = false): Promise<Rate & { segments: number; associated: number }> {
+  const phase = noopRecord ? 'engine' : 'pipeline';
   const stack = await startLocalStack({
-    dbPath: join(dir, 'pipeline.db'),
+    dbPath: join(dir, `${phase}.db`),
+    ...(noopRecord ? { steps: (real) => ({ ...real, recordContactEvent: async () => ({ outcome: 'recorded' as const, resumes: [] }) }) } : {}),
     planner: { readinessDelaySeconds: 0, lateEventGraceSeconds: 0 },
     simulator: { transcriptReadySeconds: 0, throttling: false },
     // As `chatline replay` runs by default: not bound by Connect's quota, so no budget pacing
@@ -100,13 +108,13 @@ async function pipelineRate(events: readonly EventEnvelope[], dir: string): Prom
   await inWindow(events, 512, (e) => delivery.deliver(0, e, (e.detail as { contactId: string }).contactId));
   await stack.waitForIdle();
   const rate = measured(events.length, t0, cpu0);
-  process.stderr.write(`pipeline: ${(events.length / rate.rate).toFixed(1)} s wall, ${rate.cpuSeconds.toFixed(1)} s CPU\n`);
+  process.stderr.write(`${phase}: ${(events.length / rate.rate).toFixed(1)} s wall, ${rate.cpuSeconds.toFixed(1)} s CPU\n`);
   const segments = stack.store.segmentsPage(undefined, 1_000_000).length;
   const resumptions = await stack.store.listResumptions();
   const associated = resumptions.filter((r) => r.status === 'ASSOCIATED').length;
   const byStatus: Record<string, number> = {};
   for (const r of resumptions) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  process.stderr.write(`pipeline resumptions ${JSON.stringify(byStatus)}, executions ${JSON.stringify(stack.sfn.countExecutions())}\n`);
+  process.stderr.write(`${phase} resumptions ${JSON.stringify(byStatus)}, executions ${JSON.stringify(stack.sfn.countExecutions())}\n`);
   await stack.close();
   return { ...rate, segments, associated };
 }
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
     const raw = only === '' || only === 'raw' ? await rawRate(events, returns) : undefined;
     const store = only === '' || only === 'store' ? await storeRate(events, dir) : undefined;
     const pipeline = only === '' || only === 'pipeline' ? await pipelineRate(events, dir) : undefined;
+    const engine = only === '' || only === 'engine' ? await pipelineRate(events, dir, true) : undefined;
     const perCpuSecond = (r: Rate): number => Math.round(events.length / r.cpuSeconds);
     const result = {
       events: events.length,
@@ -163,12 +172,15 @@ async function main(): Promise<void> {
       ...(pipeline && raw ? { pipelineToRawRatio: Number((pipeline.rate / raw.rate).toFixed(3)) } : {}),
       ...(pipeline && store ? { pipelineToStoreRatio: Number((pipeline.rate / store.rate).toFixed(3)) } : {}),
       ...(pipeline && raw ? { targetsMet: pipeline.rate >= 5000 && pipeline.rate / raw.rate >= 0.3 } : {}),
+      ...(engine ? { engineEventsPerSecond: Math.round(engine.rate) } : {}),
+      ...(engine && raw ? { engineToRawRatio: Number((engine.rate / raw.rate).toFixed(3)) } : {}),
       // The same rates per second of process CPU: on a machine shared with other work, the wall
       // rates of the three phases get different shares of the cores; these do much less so.
       cpuEventsPerSecond: {
         ...(raw ? { raw: perCpuSecond(raw) } : {}),
         ...(store ? { store: perCpuSecond(store) } : {}),
         ...(pipeline ? { pipeline: perCpuSecond(pipeline) } : {}),
+        ...(engine ? { engine: perCpuSecond(engine) } : {}),
         ...(pipeline && raw ? { pipelineToRaw: Number((raw.cpuSeconds / pipeline.cpuSeconds).toFixed(3)) } : {}),
       },
     };

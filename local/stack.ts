@@ -74,6 +74,12 @@ export interface LocalStackOptions {
   readonly lockOwner?: string;
   /** Where the workflows' own events:putEvents tasks go. Default: this endpoint's EventBridge API. */
   readonly eventsEndpoint?: string;
+  /**
+   * Replaces step handlers the workflows' Lambda tasks call (default: the real ones, over the
+   * store). For measurements only: bench/pipeline-throughput.ts times the engine around a no-op
+   * RecordContactEvent, to tell the engine's cost from the store's.
+   */
+  readonly steps?: (real: Steps) => Steps;
 }
 
 /**
@@ -141,7 +147,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const store = openStore(options.dbPath, lock.release);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
   const budget = options.budget ?? DEFAULT_BUDGET_CONFIG;
-  const steps = createSteps({ store, config, budget });
+  const realSteps = createSteps({ store, config, budget });
+  const steps = options.steps ? options.steps(realSteps) : realSteps;
   const journal = new SqliteJournal(store.db, store.batch);
   const sfn = new LocalStepFunctions({ retryTimeScale: options.retryTimeScale ?? 1, journal });
   const arns = { contactEvents: stateMachineArn(WORKFLOWS.contactEvents.name), resumeChat: stateMachineArn(WORKFLOWS.resumeChat.name) };
