@@ -143,6 +143,8 @@ export const functionArn = (name: string): string => `arn:aws:lambda:${LOCAL_REG
 export const stateMachineArn = (name: string): string => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // Configuration is read before anything is opened: a bad value fails the start with nothing to close.
+  const retentionSeconds = options.retentionSeconds ?? retentionSecondsFromEnv(process.env);
   const lock = acquireDbLock(options.dbPath, options.lockOwner ?? 'chatline');
   const store = openStore(options.dbPath, lock.release);
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...options.planner };
@@ -230,36 +232,49 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const w = WORKFLOWS[key];
     sfn.register({ name: w.name, arn: stateMachineArn(w.name), type: w.type, definition, tasks: bindTasks(definition as never, backends) });
   };
-  register('contactEvents', {
-    RecordContactEventFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordContactEvent),
-    ResumeChatStateMachineArn: arns.resumeChat,
-  });
-  register('resumeChat', {
-    PlanResumptionFunctionArn: functionArn(STEP_FUNCTION_NAMES.planResumption),
-    RecordOutcomeFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordOutcome),
-    RecordDescribedContactsFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordDescribedContacts),
-    EventBusName: DEFAULT_EVENT_BUS_NAME,
-    OutcomeEventSource: CHATLINE_EVENT_SOURCE,
-  });
 
   // Retention: finished executions, processed-event keys and mirrored events older than this are pruned.
-  const retentionSeconds = options.retentionSeconds ?? retentionSecondsFromEnv(process.env);
   const prune = (now: Date = new Date()): Pruned => {
     if (retentionSeconds === undefined) return { executions: 0, processedKeys: 0, mirroredEvents: 0 };
     const cutoff = new Date(now.getTime() - retentionSeconds * 1000);
     const { executions, mirroredEvents } = journal.pruneBefore(cutoff);
     return { executions, mirroredEvents, processedKeys: store.pruneProcessedBefore(cutoff.toISOString()) };
   };
-  prune();
+
+  let recovered: LocalStack['recovered'];
+  try {
+    register('contactEvents', {
+      RecordContactEventFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordContactEvent),
+      ResumeChatStateMachineArn: arns.resumeChat,
+    });
+    register('resumeChat', {
+      PlanResumptionFunctionArn: functionArn(STEP_FUNCTION_NAMES.planResumption),
+      RecordOutcomeFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordOutcome),
+      RecordDescribedContactsFunctionArn: functionArn(STEP_FUNCTION_NAMES.recordDescribedContacts),
+      EventBusName: DEFAULT_EVENT_BUS_NAME,
+      OutcomeEventSource: CHATLINE_EVENT_SOURCE,
+    });
+    prune();
+    // Durability: what a killed process left running continues, and accepted events are delivered.
+    const unmirrored = mirrors ? remirror(simulator, journal) : 0;
+    const recoveredExecutions = sfn.recover().length;
+    recovered = { executions: recoveredExecutions, events: bus.recoverInbox(), unmirrored };
+  } catch (err) {
+    // A workflow file the engine refuses (or a recovery that fails) ends the start: what it opened
+    // is closed again, so the caller's process can exit and the file can be opened again.
+    await sfn.suspend().catch(() => undefined);
+    for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await simulator.close();
+    store.close();
+    lock.release();
+    throw err;
+  }
   const retentionTimer =
     retentionSeconds === undefined
       ? undefined
       : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, retentionSeconds / 10)))).unref();
-
-  // Durability: what a killed process left running continues, and accepted events are delivered.
-  const unmirrored = mirrors ? remirror(simulator, journal) : 0;
-  const recoveredExecutions = sfn.recover().length;
-  const recovered = { executions: recoveredExecutions, events: bus.recoverInbox(), unmirrored };
 
   let closing: Promise<void> | undefined;
   const waitForIdle = async (): Promise<void> => {
