@@ -76,8 +76,9 @@ export interface LocalStackOptions {
   readonly eventsEndpoint?: string;
   /**
    * Replaces step handlers the workflows' Lambda tasks call (default: the real ones, over the
-   * store). For measurements only: bench/pipeline-throughput.ts times the engine around a no-op
-   * RecordContactEvent, to tell the engine's cost from the store's.
+   * store). For measurements and fault injection, never for a running chatline:
+   * bench/pipeline-throughput.ts times the engine around a no-op RecordContactEvent, and
+   * test/integration/ops-failed-execution.test.ts makes RecordOutcome fail.
    */
   readonly steps?: (real: Steps) => Steps;
 }
