@@ -24,7 +24,7 @@ export function resumptionsCommand(): Command {
   return withSourceOptions(
     new Command('resumptions')
       .description('list resumptions (what happened to each return), newest first, a page at a time, with the total')
-      .option('--status <S>', 'only these ledger statuses: PLANNED, ASSOCIATED, FAILED, SKIPPED (comma-separated or repeated)', statuses)
+      .option('--status <S>', 'only these outcomes: PLANNED, ASSOCIATED, FAILED, SKIPPED (comma-separated or repeated); FAILED includes a PLANNED return whose execution failed', statuses)
       .option('--since <ISO|duration>', 'only returns created at or after this instant, or this long ago (30s, 15m, 2h, 7d)', since())
       .option('--customer <id>', "only this customer's returns")
       .option('--limit <n>', 'rows a page, 1-1000', pageLimit, 50)

@@ -16,7 +16,7 @@ import type { Segment } from '../core/lineage';
 import { sessionIdOf } from '../core/lineage';
 import type { ReturnIntent } from '../core/returns';
 import type { ChatlineStore } from '../core/store';
-import { matchesResumptionQuery } from '../core/store';
+import { compareResumptionsNewestFirst, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
 import type { FailureKind } from './failures';
 import { classifyFailure } from './failures';
 import type { ExecutionReading } from './history';
@@ -75,6 +75,10 @@ export interface ResumptionRow {
 }
 
 export interface ResumptionFilter {
+  /**
+   * Only these outcomes (ResumptionRow.outcome): FAILED includes a PLANNED record whose execution
+   * failed, timed out or was aborted, and PLANNED leaves it out.
+   */
   readonly statuses?: readonly ResumptionStatus[];
   readonly since?: string;
   readonly until?: string;
@@ -181,22 +185,38 @@ export class OpsQuery {
   async resumptions(filter: ResumptionFilter = {}): Promise<ResumptionList> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 50)));
     const statuses = filter.statuses?.length ? filter.statuses : undefined;
+    const range = { ...(filter.since !== undefined ? { since: filter.since } : {}), ...(filter.until !== undefined ? { until: filter.until } : {}) };
     if (filter.customerId !== undefined) {
-      const records = (await this.customerResumptions(filter.customerId)).filter((r) =>
-        matchesResumptionQuery(r, { ...(statuses ? { statuses } : {}), ...(filter.since ? { since: filter.since } : {}), ...(filter.until ? { until: filter.until } : {}) }),
-      );
+      const records = (await this.customerResumptions(filter.customerId)).filter((r) => matchesResumptionQuery(r, range));
       const offset = filter.cursor !== undefined ? Number.parseInt(filter.cursor, 10) || 0 : 0;
-      const items = records.slice(offset, offset + limit);
-      return { items: await this.rows(items), total: records.length, ...(offset + limit < records.length ? { next: String(offset + limit) } : {}) };
+      // Filtered by outcome, every record is joined with its execution first; unfiltered, only the page is.
+      const rows = statuses ? (await this.rows(records)).filter((r) => statuses.includes(r.outcome)) : records;
+      const items = statuses ? (rows as ResumptionRow[]).slice(offset, offset + limit) : await this.rows((rows as Resumption[]).slice(offset, offset + limit));
+      return { items, total: rows.length, ...(offset + limit < rows.length ? { next: String(offset + limit) } : {}) };
     }
-    const page = await this.store.pageResumptions({
-      limit,
-      ...(statuses ? { statuses } : {}),
-      ...(filter.since !== undefined ? { since: filter.since } : {}),
-      ...(filter.until !== undefined ? { until: filter.until } : {}),
-      ...(filter.cursor !== undefined ? { cursor: filter.cursor } : {}),
-    });
+    // An outcome differs from its ledger status only for PLANNED records whose execution ended
+    // badly (they are FAILED): asking for one of FAILED and PLANNED without the other reads the
+    // PLANNED records whole and sorts them to their side.
+    if (statuses && statuses.includes('FAILED') !== statuses.includes('PLANNED')) return this.outcomePage(statuses, range, limit, filter.cursor);
+    const page = await this.store.pageResumptions({ limit, ...(statuses ? { statuses } : {}), ...range, ...(filter.cursor !== undefined ? { cursor: filter.cursor } : {}) });
     return { items: await this.rows(page.items), total: page.total, ...(page.next !== undefined ? { next: page.next } : {}) };
+  }
+
+  /**
+   * One newest-first page of the records with these outcomes: the ledger's page of the other
+   * statuses, merged with the PLANNED records (joined with their executions) whose outcome is
+   * asked for. The total is exact; the cursor is the ledger's own.
+   */
+  private async outcomePage(statuses: readonly ResumptionStatus[], range: { since?: string; until?: string }, limit: number, cursor: string | undefined): Promise<ResumptionList> {
+    const planned = (await this.rows(await this.allResumptions({ ...range, statuses: ['PLANNED'] }))).filter((r) => statuses.includes(r.outcome));
+    const others = statuses.filter((s) => s !== 'PLANNED');
+    const page = others.length > 0 ? await this.store.pageResumptions({ limit, statuses: others, ...range, ...(cursor !== undefined ? { cursor } : {}) }) : { items: [], total: 0 };
+    const after = cursor === undefined ? undefined : decodeResumptionCursor(cursor);
+    const candidates = [...(await this.rows(page.items)), ...planned.filter((r) => !after || compareResumptionsNewestFirst(r, after) > 0)].sort(compareResumptionsNewestFirst);
+    const items = candidates.slice(0, limit);
+    const last = items.at(-1);
+    const more = page.next !== undefined || candidates.length > limit;
+    return { items, total: page.total + planned.length, ...(more && last ? { next: encodeResumptionCursor(last) } : {}) };
   }
 
   async customer(customerId: string): Promise<CustomerView> {

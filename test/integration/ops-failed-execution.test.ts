@@ -57,6 +57,26 @@ describe('a return whose execution failed while the ledger says PLANNED', () => 
     expect(formatResumptions({ items: row ? [row] : [], total: 1 })).toContain('FAILED (ledger PLANNED)');
   });
 
+  it('is listed by the FAILED outcome filter and not by PLANNED, paged with the ledger FAILED and ASSOCIATED records', async () => {
+    const failed = await ops.resumptions({ statuses: ['FAILED'] });
+    expect(failed.items.map((r) => r.contactId)).toEqual([contactId]);
+    expect(failed.total).toBe(1);
+    expect((await ops.resumptions({ statuses: ['PLANNED'] })).total).toBe(0);
+    expect((await ops.resumptions({ statuses: ['FAILED'], customerId: 'customer-0001' })).items.map((r) => r.contactId)).toEqual([contactId]);
+    // One a page across the two sources: every record once, newest first, the total exact.
+    const all = (await ops.resumptions({ limit: 50 })).items.filter((r) => r.outcome === 'FAILED' || r.outcome === 'ASSOCIATED');
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ops.resumptions({ statuses: ['ASSOCIATED', 'FAILED'], limit: 1, ...(cursor ? { cursor } : {}) });
+      expect(page.total).toBe(all.length);
+      paged.push(...page.items.map((r) => r.contactId));
+      cursor = page.next;
+    } while (cursor);
+    expect(paged).toEqual(all.map((r) => r.contactId));
+    expect(paged).toContain(contactId);
+  });
+
   it('is in the failures view, and shows FAILED on the customer view', async () => {
     const failures = await ops.failures();
     const items = failures.groups.flatMap((g) => g.items);
@@ -73,6 +93,7 @@ describe('a return whose execution failed while the ledger says PLANNED', () => 
     const row = (await ops.resumptions({ limit: 50 })).items.find((r) => r.contactId === contactId);
     expect(row).toMatchObject({ status: 'ASSOCIATED', outcome: 'ASSOCIATED', execution: { status: 'SUCCEEDED' } });
     expect((await ops.failures()).total).toBe(0);
+    expect((await ops.resumptions({ statuses: ['FAILED'] })).total).toBe(0);
     // The redrive continued at RecordOutcome: Connect was not asked again.
     expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
   });
