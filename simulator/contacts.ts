@@ -364,6 +364,14 @@ export class ContactStore {
 
   /** CreatePersistentContactAssociation state checks and commit. Returns ContinuedFromContactId. */
   associate(instanceId: string, initialContactId: string, type: RehydrationType, sourceContactId: string): string {
+    const current = this.checkAssociable(instanceId, initialContactId, sourceContactId);
+    const from = this.resolveSource(instanceId, type, sourceContactId, current);
+    this.commitAssociation(current, from);
+    return from.contactId;
+  }
+
+  /** The checks of the current contact (and that the source exists) an association runs before it resolves the source. */
+  checkAssociable(instanceId: string, initialContactId: string, sourceContactId: string): SimContact {
     this.requireInstance(instanceId);
     const current = this.require(instanceId, initialContactId, 'Contact');
     this.require(instanceId, sourceContactId, 'Source contact');
@@ -375,9 +383,7 @@ export class ContactStore {
     if (current.continuedFromContactId !== undefined) {
       throw new ConnectError(sem.alreadyPersistentError, `Contact ${initialContactId} is already a persistent chat`);
     }
-    const from = this.resolveSource(instanceId, type, sourceContactId, current);
-    this.commitAssociation(current, from);
-    return from.contactId;
+    return current;
   }
 
   private commitAssociation(current: SimContact, from: SimContact): void {

@@ -62,6 +62,11 @@ export interface FaultConfig {
    * InternalServiceException), like lostResponseAfterCommit but drawn per call.
    */
   lostResponseRate?: Partial<Record<ApiName, number>>;
+  /**
+   * Probability per API that a call answers 400 InvalidRequestException before doing anything: a
+   * terminal refusal (what Connect answers, e.g., for a contact no longer active).
+   */
+  refuseRate?: Partial<Record<ApiName, number>>;
 }
 
 /** The normalized, current fault state (what GET /_sim/faults shows). */
@@ -73,10 +78,11 @@ export interface FaultState {
   events: EventFaults;
   throttleRate: Partial<Record<ApiName, number>>;
   lostResponseRate: Partial<Record<ApiName, number>>;
+  refuseRate: Partial<Record<ApiName, number>>;
 }
 
 export function emptyFaults(): FaultState {
-  return { error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {} };
+  return { error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {}, refuseRate: {} };
 }
 
 /** Merge a partial config into the state: keys given replace, keys absent stay. */
@@ -87,6 +93,7 @@ export function mergeFaults(state: FaultState, patch: FaultConfig): FaultState {
     events: { ...state.events },
     throttleRate: { ...state.throttleRate },
     lostResponseRate: { ...state.lostResponseRate },
+    refuseRate: { ...state.refuseRate },
   };
   if (patch.error5xxRate !== undefined) next.error5xxRate = patch.error5xxRate;
   if (patch.error5xxApis !== undefined) next.error5xxApis = [...patch.error5xxApis];
@@ -99,6 +106,7 @@ export function mergeFaults(state: FaultState, patch: FaultConfig): FaultState {
   if (patch.events !== undefined) next.events = { ...next.events, ...patch.events };
   if (patch.throttleRate !== undefined) Object.assign(next.throttleRate, patch.throttleRate);
   if (patch.lostResponseRate !== undefined) Object.assign(next.lostResponseRate, patch.lostResponseRate);
+  if (patch.refuseRate !== undefined) Object.assign(next.refuseRate, patch.refuseRate);
   return next;
 }
 
@@ -107,7 +115,7 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('faults must be a JSON object');
   const r = raw as Record<string, unknown>;
   const out: FaultConfig = {};
-  const known = new Set(['error5xxRate', 'error5xxApis', 'latency', 'lostResponseAfterCommit', 'events', 'throttleRate', 'lostResponseRate']);
+  const known = new Set(['error5xxRate', 'error5xxApis', 'latency', 'lostResponseAfterCommit', 'events', 'throttleRate', 'lostResponseRate', 'refuseRate']);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`unknown fault: ${k}`);
   if (r['error5xxRate'] !== undefined) out.error5xxRate = prob(r['error5xxRate'], 'error5xxRate');
   if (r['error5xxApis'] !== undefined) {
@@ -132,6 +140,7 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
   }
   if (r['throttleRate'] !== undefined) out.throttleRate = rates(r['throttleRate'], 'throttleRate');
   if (r['lostResponseRate'] !== undefined) out.lostResponseRate = rates(r['lostResponseRate'], 'lostResponseRate');
+  if (r['refuseRate'] !== undefined) out.refuseRate = rates(r['refuseRate'], 'refuseRate');
   const e = r['events'];
   if (e !== undefined) {
     if (e === null || typeof e !== 'object' || Array.isArray(e)) throw new Error('events must be an object');

@@ -91,6 +91,8 @@ export interface SimulatorStats {
   injected5xx: number;
   /** Calls answered ThrottlingException by the throttleRate fault (also counted in the API's throttled). */
   injectedThrottles: number;
+  /** Calls answered InvalidRequestException by the refuseRate fault. */
+  injectedRefusals: number;
   events: EventStats;
 }
 
@@ -126,6 +128,7 @@ export class ConnectSimulator {
   private lostResponses = 0;
   private injected5xx = 0;
   private injectedThrottles = 0;
+  private injectedRefusals = 0;
   private server: Server | undefined;
   private closeEventClient: (() => void) | undefined;
   private readonly settings: SimulatorConfig;
@@ -230,6 +233,11 @@ export class ConnectSimulator {
         stats.throttled++;
         this.injectedThrottles++;
         throw new ConnectError(this.throttleErrorName[api] ?? 'ThrottlingException', 'Rate exceeded');
+      }
+      const refuseRate = this.faultState.refuseRate[api] ?? 0;
+      if (refuseRate > 0 && this.prngs.faults.next() < refuseRate) {
+        this.injectedRefusals++;
+        throw new ConnectError('InvalidRequestException', 'The request was refused (refuseRate fault)');
       }
       const apis = this.faultState.error5xxApis;
       const draw = this.prngs.faults.next();
@@ -361,6 +369,7 @@ export class ConnectSimulator {
       lostResponses: this.lostResponses,
       injected5xx: this.injected5xx,
       injectedThrottles: this.injectedThrottles,
+      injectedRefusals: this.injectedRefusals,
       events: this.pipeline.stats,
     });
   }

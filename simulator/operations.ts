@@ -57,6 +57,8 @@ const createPersistentContactAssociation: Operation = (ctx, labels, body) => {
   const SourceContactId = v.required('SourceContactId', 1, 256);
   const ClientToken = v.optional('ClientToken', 0, 500);
   const params = { InstanceId, InitialContactId, RehydrationType, SourceContactId };
+  // 'check-state-first': a repeat of a call that committed is refused, not replayed.
+  if (ctx.semantics.cpcaTokenReplay === 'check-state-first') ctx.store.checkAssociable(InstanceId, InitialContactId, SourceContactId);
   return idempotent(ctx, 'CreatePersistentContactAssociation', ClientToken, params, () => ({
     ContinuedFromContactId: ctx.store.associate(InstanceId, InitialContactId, RehydrationType, SourceContactId),
   }));

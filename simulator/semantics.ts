@@ -40,6 +40,13 @@ export interface SemanticsOptions {
   idempotencyMismatchError?: Partial<Record<ApiName, string>>;
   /** How long a ClientToken is remembered. Default 7 days (documented for Start*Contact only). */
   idempotencyRetentionSeconds?: number;
+  /**
+   * CreatePersistentContactAssociation repeated with a ClientToken whose call committed:
+   * 'replay' (default) answers the stored 200; 'check-state-first' runs the contact's checks
+   * before the token lookup, so the repeat is refused (the contact is already persistent, or no
+   * longer active). The documentation says only that the token ensures idempotency.
+   */
+  cpcaTokenReplay?: 'replay' | 'check-state-first';
   /** TransferContact API on a CHAT contact: 'reject' (default; documented: TASK and EMAIL only) or 'allow'. */
   transferApiChat?: 'reject' | 'allow';
   /** Most transfers of one contact chain ("A contact cannot be transferred more than 11 times"). */
@@ -75,6 +82,7 @@ export function resolveSemantics(o: SemanticsOptions = {}): Semantics {
       ...o.idempotencyMismatchError,
     },
     idempotencyRetentionSeconds: o.idempotencyRetentionSeconds ?? 7 * 24 * 3600,
+    cpcaTokenReplay: o.cpcaTokenReplay ?? 'replay',
     transferApiChat: o.transferApiChat ?? 'reject',
     maxTransfers: o.maxTransfers ?? 11,
     stopEndedContactError: o.stopEndedContactError ?? 'ContactNotFoundException',

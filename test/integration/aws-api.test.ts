@@ -169,7 +169,7 @@ describe('Step Functions through AWS_ENDPOINT_URL', () => {
     expect(taskFailures[0]?.taskFailedEventDetails).toMatchObject({ resourceType: 'aws-sdk:connect', resource: 'createPersistentContactAssociation', error: 'Connect.InternalServiceException' });
     expect(h.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'ConnectUnavailableError' } });
     const entered = h.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered.slice(-5)).toEqual(['ReportConnectFailure', 'Decide', 'VerifyAssociation', 'CommittedAfterAll', 'RecordConnectFailure']);
+    expect(entered.slice(-6)).toEqual(['ReportConnectFailure', 'Decide', 'VerifyAssociation', 'CommittedAfterAll', 'NotVerified', 'RecordConnectFailure']);
     const verify = h.find((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'describeContact');
     expect(JSON.parse(verify!.taskScheduledEventDetails!.parameters!)).toEqual({ InstanceId: JSON.parse(failed.input!).instanceId, ContactId: JSON.parse(failed.input!).contactId });
     expect(h.some((e) => e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resource === 'createPersistentContactAssociation')).toBe(false);

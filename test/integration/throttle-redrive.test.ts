@@ -3,7 +3,8 @@
  * reason (never PLANNED with a blank one), the execution failed at RecordConnectFailure; a redrive
  * over the real SFN client plans it again and associates it once, with the same ClientToken.
  * A return whose every answer was lost after the first call committed is ASSOCIATED, not FAILED:
- * VerifyAssociation asks DescribeContact before the ledger says FAILED.
+ * VerifyAssociation asks DescribeContact before the ledger says FAILED. So is one whose repeat
+ * call, after the first committed and lost its answer, is refused with a terminal error.
  */
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { runDemo } from '../../cli/demo';
@@ -27,7 +28,7 @@ it('records a return throttled past its rounds as FAILED with the reason; a redr
     expect(stack.simulator.stats().associationsByContact[contactId] ?? 0).toBe(0);
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: (await ops.resumption(demo.instanceId, contactId))!.resumption.execution!.arn, reverseOrder: true, maxResults: 30 }));
     const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered.slice(0, 3)).toEqual(['RecordConnectFailure', 'CommittedAfterAll', 'VerifyAssociation']);
+    expect(entered.slice(0, 4)).toEqual(['RecordConnectFailure', 'NotVerified', 'CommittedAfterAll', 'VerifyAssociation']);
 
     stack.simulator.setFaults({ throttleRate: { CreatePersistentContactAssociation: 0 } });
     expect(await ops.redrive({})).toEqual([expect.objectContaining({ contactId, result: 'redriven', clientToken: failed?.plan?.clientToken })]);
@@ -61,9 +62,45 @@ it('a return whose call committed and whose every answer was lost is ASSOCIATED 
   });
 }, 120_000);
 
+it('a return whose call committed, lost its answer, and whose repeat was refused as already persistent is ASSOCIATED, not FAILED', async () => {
+  // A Connect that runs the contact's checks before the ClientToken lookup (simulator semantics):
+  // the Associate Retry's second call is refused InvalidRequestException, a terminal answer.
+  await withDemoStack(async ({ stack, sfn, ops, demo }) => {
+    stack.simulator.setFaults({ lostResponseAfterCommit: { CreatePersistentContactAssociation: 1 } });
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2 });
+
+    const view = await ops.resumption(demo.instanceId, contactId);
+    expect(view?.resumption).toMatchObject({ status: 'ASSOCIATED', outcome: 'ASSOCIATED', continuedFromContactId: expect.any(String), execution: { status: 'SUCCEEDED' } });
+    expect(view?.history?.attempts.map((a) => a.answer)).toEqual(['failed', 'failed']);
+    expect(stack.simulator.stats().associationsByContact[contactId]).toBe(1);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: view!.resumption.execution!.arn }));
+    const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toEqual(expect.arrayContaining(['Associate', 'VerifyAssociation', 'CommittedAfterAll', 'AssociatedAfterAll', 'RecordOutcome']));
+    expect(entered).not.toContain('AssociationFailed');
+  }, { simulator: { transcriptReadySeconds: 0, throttling: false, semantics: { cpcaTokenReplay: 'check-state-first' } } });
+}, 120_000);
+
+it("a terminal refusal with no association behind it is FAILED with Connect's answer, once DescribeContact shows none", async () => {
+  await withDemoStack(async ({ stack, sfn, ops, demo }) => {
+    stack.simulator.setFaults({ refuseRate: { CreatePersistentContactAssociation: 1 } });
+    const { contactId } = await stack.simulator.startChat({ instanceId: demo.instanceId, customerId: 'customer-0001', displayName: 'Customer' });
+    await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2 });
+
+    const view = await ops.resumption(demo.instanceId, contactId);
+    expect(view?.resumption).toMatchObject({ status: 'FAILED', outcome: 'FAILED', reason: expect.stringContaining('InvalidRequestException'), execution: { status: 'FAILED' } });
+    expect(view?.history?.attempts.map((a) => a.answer)).toEqual(['failed']);
+    expect(stack.simulator.stats()).toMatchObject({ injectedRefusals: 1 });
+    expect(stack.simulator.stats().associationsByContact[contactId] ?? 0).toBe(0);
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: view!.resumption.execution!.arn }));
+    const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered.slice(entered.indexOf('Associate'))).toEqual(['Associate', 'VerifyAssociation', 'CommittedAfterAll', 'NotVerified', 'AssociationFailed', 'RecordOutcome', 'PublishOutcome', 'IsFailure', expect.any(String)]);
+  });
+}, 120_000);
+
 /** The local stack with the seed story run, an SFN client and OpsQuery over it; disposed after `use`. */
-async function withDemoStack(use: (s: { stack: LocalStack; sfn: SFNClient; ops: OpsQuery; demo: DemoResult }) => Promise<void>): Promise<void> {
-  const stack = await startTestStack();
+async function withDemoStack(use: (s: { stack: LocalStack; sfn: SFNClient; ops: OpsQuery; demo: DemoResult }) => Promise<void>, options: Parameters<typeof startTestStack>[0] = {}): Promise<void> {
+  const stack = await startTestStack(options);
   const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
   try {

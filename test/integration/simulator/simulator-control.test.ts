@@ -55,7 +55,7 @@ test('control errors use the Connect error envelope', async () => {
 
 test('faults: GET shows the state, POST merges, DELETE clears', async () => {
   await call('POST', '/_sim/faults', { error5xxRate: 0.25, lostResponseAfterCommit: { StartChatContact: 2 } });
-  await call('POST', '/_sim/faults', { lostResponseAfterCommit: 1, events: { dropRate: 0.1, delay: { kind: 'uniform', minMs: 1, maxMs: 5 } } });
+  await call('POST', '/_sim/faults', { lostResponseAfterCommit: 1, refuseRate: { CreatePersistentContactAssociation: 0.5 }, events: { dropRate: 0.1, delay: { kind: 'uniform', minMs: 1, maxMs: 5 } } });
   const f = await call('GET', '/_sim/faults');
   expect(f.json).toEqual({
     error5xxRate: 0.25,
@@ -63,9 +63,10 @@ test('faults: GET shows the state, POST merges, DELETE clears', async () => {
     events: { dropRate: 0.1, delay: { kind: 'uniform', minMs: 1, maxMs: 5 } },
     throttleRate: {},
     lostResponseRate: {},
+    refuseRate: { CreatePersistentContactAssociation: 0.5 },
   });
   const cleared = await call('DELETE', '/_sim/faults');
-  expect(cleared.json).toEqual({ error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {} });
+  expect(cleared.json).toEqual({ error5xxRate: 0, lostResponseAfterCommit: {}, events: {}, throttleRate: {}, lostResponseRate: {}, refuseRate: {} });
 });
 
 test('mirror a recorded event stream, then associate onto it through the SDK', async () => {

@@ -228,6 +228,30 @@ describe.each(CONTACT_KEEPING)('contacts $name', ({ options }) => {
       await expectSdkError(h.connect.send(cpca(n, 'FROM_SEGMENT', c2, 'tok-x')), 'IdempotencyException', 409, 1);
     });
 
+    test("cpcaTokenReplay 'check-state-first': a repeat of a committed call is refused as already persistent, not replayed", async () => {
+      await h.close();
+      h = await startHarness({ ...options, semantics: { cpcaTokenReplay: 'check-state-first' } });
+      const { c1, c3 } = await pastSession(h);
+      const n = await newChat();
+      expect((await h.connect.send(cpca(n, 'ENTIRE_PAST_SESSION', c1, 'tok-first'))).ContinuedFromContactId).toBe(c3);
+      await expectSdkError(h.connect.send(cpca(n, 'ENTIRE_PAST_SESSION', c1, 'tok-first')), 'InvalidRequestException', 400, 1);
+      expect(h.sim.stats().associationsByContact).toEqual({ [n]: 1 });
+      // The association is there all the same: DescribeContact names its source.
+      expect((await h.connect.send(new DescribeContactCommand({ InstanceId: INSTANCE, ContactId: n }))).Contact?.RelatedContactId).toBe(c3);
+    });
+
+    test('refuseRate: the call is refused with 400 InvalidRequestException before anything is done', async () => {
+      const { c1 } = await pastSession(h);
+      const n = await newChat();
+      h.sim.setFaults({ refuseRate: { CreatePersistentContactAssociation: 1 } });
+      await expectSdkError(h.connect.send(cpca(n, 'ENTIRE_PAST_SESSION', c1, 'tok-r')), 'InvalidRequestException', 400, 1);
+      expect(h.sim.stats()).toMatchObject({ associations: 0, injectedRefusals: 1 });
+      h.sim.setFaults({ refuseRate: { CreatePersistentContactAssociation: 0 } });
+      // Nothing was stored under the token: the next call with it associates.
+      await h.connect.send(cpca(n, 'ENTIRE_PAST_SESSION', c1, 'tok-r'));
+      expect(h.sim.stats().associations).toBe(1);
+    });
+
     test('tokens expire after the retention window (default 7 days)', async () => {
       const { c1 } = await pastSession(h);
       const n = await newChat();
