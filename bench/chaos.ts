@@ -1,5 +1,6 @@
 /**
- * npm run chaos -- --contacts N --seed S [--speed 10] [--arrival-rate 1] [--kill-every 2000] [--verbose]
+ * npm run chaos -- --contacts N --seed S [--speed 10] [--arrival-rate 1] [--kill-every 2000]
+ *   [--token-replay replay|check-state-first] [--verbose]
  * Prints one JSON line (see bench/chaos/scenario.ts) and exits 1 if a zero-count is not zero.
  */
 import { DEFAULT_CHAOS_SPEED, runChaos, ZERO_COUNTS } from './chaos/scenario';
@@ -15,6 +16,18 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
+/** --token-replay: how the simulator answers a repeat of a committed association (ChaosOptions.tokenReplay). */
+function tokenReplay(): 'replay' | 'check-state-first' {
+  const i = process.argv.indexOf('--token-replay');
+  if (i < 0) return 'replay';
+  const v = process.argv[i + 1];
+  if (v !== 'replay' && v !== 'check-state-first') {
+    process.stderr.write(`--token-replay must be replay or check-state-first; got "${v ?? ''}"\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
 async function main(): Promise<void> {
   const verbose = process.argv.includes('--verbose');
   const log = (line: string): void => void (verbose && process.stderr.write(`${line}\n`));
@@ -24,6 +37,7 @@ async function main(): Promise<void> {
     speed: arg('speed', DEFAULT_CHAOS_SPEED),
     arrivalRate: arg('arrival-rate', 1),
     killEvery: arg('kill-every', 2000),
+    tokenReplay: tokenReplay(),
     log,
   });
   if (verbose) {

@@ -36,6 +36,12 @@ export interface ChaosOptions {
   readonly killEvery?: number;
   /** How long the drain may take after the traffic ended (ms). */
   readonly drainTimeoutMs?: number;
+  /**
+   * The simulator's answer to a repeat CreatePersistentContactAssociation whose call committed
+   * (semantics cpcaTokenReplay): 'replay' (default) or 'check-state-first', which refuses it, so
+   * every lost answer after a commit ends in a terminal refusal that VerifyAssociation must see through.
+   */
+  readonly tokenReplay?: 'replay' | 'check-state-first';
   readonly log?: (line: string) => void;
 }
 
@@ -62,6 +68,7 @@ export interface ChaosReport {
   readonly kills: number;
   readonly wallSeconds: number;
   readonly seed: number;
+  readonly tokenReplay: 'replay' | 'check-state-first';
 }
 
 export interface ChaosResult {
@@ -108,6 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const sim = new ConnectSimulator({
     seed: options.seed,
     speed,
+    semantics: { cpcaTokenReplay: options.tokenReplay ?? 'replay' },
     transcriptReadySeconds: TRANSCRIPT_READY_SECONDS,
     // Throttles are the 20% fault below, not token buckets sized for real time.
     throttling: false,
@@ -206,6 +214,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       kills,
       wallSeconds: Math.round((Date.now() - started) / 100) / 10,
       seed: options.seed,
+      tokenReplay: options.tokenReplay ?? 'replay',
     };
     const cpca = stats.apis.CreatePersistentContactAssociation;
     const info = {
