@@ -189,10 +189,13 @@ export class OpsQuery {
     if (filter.customerId !== undefined) {
       const records = (await this.customerResumptions(filter.customerId)).filter((r) => matchesResumptionQuery(r, range));
       const offset = filter.cursor !== undefined ? Number.parseInt(filter.cursor, 10) || 0 : 0;
+      const next = (total: number) => (offset + limit < total ? { next: String(offset + limit) } : {});
       // Filtered by outcome, every record is joined with its execution first; unfiltered, only the page is.
-      const rows = statuses ? (await this.rows(records)).filter((r) => statuses.includes(r.outcome)) : records;
-      const items = statuses ? (rows as ResumptionRow[]).slice(offset, offset + limit) : await this.rows((rows as Resumption[]).slice(offset, offset + limit));
-      return { items, total: rows.length, ...(offset + limit < rows.length ? { next: String(offset + limit) } : {}) };
+      if (statuses) {
+        const rows = (await this.rows(records)).filter((r) => statuses.includes(r.outcome));
+        return { items: rows.slice(offset, offset + limit), total: rows.length, ...next(rows.length) };
+      }
+      return { items: await this.rows(records.slice(offset, offset + limit)), total: records.length, ...next(records.length) };
     }
     // An outcome differs from its ledger status only for PLANNED records whose execution ended
     // badly (they are FAILED): asking for one of FAILED and PLANNED without the other reads the
