@@ -7,7 +7,6 @@ import type { BudgetState } from './budget';
 import { ConcurrentUpdateError, InvalidCursorError } from './errors';
 import type { Resumption, ResumptionStatus } from './ledger';
 import type { Segment } from './lineage';
-import { sessionIdOf } from './lineage';
 import type { ReturnIntent } from './returns';
 
 export interface Versioned<T> {
@@ -159,12 +158,4 @@ export async function updateVersioned<T>(
       if (!(err instanceof ConcurrentUpdateError) || attempt >= maxAttempts) throw err;
     }
   }
-}
-
-/** listCustomerSessionSegments from the two queries every store has: the customer's segments, then each of their sessions. */
-export async function customerSessionSegmentsByQueries(store: Pick<ChatlineStore, 'listCustomerSegments' | 'listSessionSegments'>, instanceId: string, customerId: string): Promise<Segment[]> {
-  const tagged = await store.listCustomerSegments(instanceId, customerId);
-  const sessionIds = [...new Set(tagged.map(sessionIdOf))].sort();
-  const sessions = await Promise.all(sessionIds.map((id) => store.listSessionSegments(instanceId, id)));
-  return sessions.flatMap((segments) => [...segments].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0)));
 }

@@ -417,7 +417,6 @@ async function candidatesFor(store: ChatlineStore, intent: ReturnIntent): Promis
   return intent.customerId === undefined ? [] : store.listCustomerSessionSegments(intent.instanceId, intent.customerId);
 }
 
-
 export interface OutcomeInput extends ResumeTarget {
   readonly outcome: 'ASSOCIATED' | 'FAILED' | 'SKIPPED';
   readonly continuedFromContactId?: string;

@@ -20,7 +20,7 @@ import type { Segment } from '../core/lineage';
 import { sessionIdOf } from '../core/lineage';
 import type { ReturnIntent } from '../core/returns';
 import type { BudgetChange, ChatlineStore, RejectedEvent, ResumptionPage, ResumptionQuery, Versioned } from '../core/store';
-import { compareResumptionsNewestFirst, customerSessionSegmentsByQueries, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
+import { compareResumptionsNewestFirst, decodeResumptionCursor, encodeResumptionCursor, matchesResumptionQuery } from '../core/store';
 import type { StoreTableNames } from './dynamodb-schema';
 import { LINEAGE_INDEX } from './dynamodb-schema';
 
@@ -146,8 +146,11 @@ export class DynamoDbStore implements ChatlineStore {
     return this.queryIndex(LINEAGE_INDEX.customer, 'customerKey', key(instanceId, customerId));
   }
 
-  listCustomerSessionSegments(instanceId: string, customerId: string): Promise<Segment[]> {
-    return customerSessionSegmentsByQueries(this, instanceId, customerId);
+  /** The customer's segments (byCustomer), then each of their sessions (bySession). */
+  async listCustomerSessionSegments(instanceId: string, customerId: string): Promise<Segment[]> {
+    const sessionIds = new Set((await this.listCustomerSegments(instanceId, customerId)).map(sessionIdOf));
+    const sessions = await Promise.all([...sessionIds].map((id) => this.listSessionSegments(instanceId, id)));
+    return sessions.flat().sort((a, b) => compareKeys([sessionIdOf(a), a.contactId], [sessionIdOf(b), b.contactId]));
   }
 
   async listSegments(): Promise<Segment[]> {

@@ -242,6 +242,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return { executions, mirroredEvents, processedKeys: store.pruneProcessedBefore(cutoff.toISOString()) };
   };
 
+  let retentionTimer: NodeJS.Timeout | undefined;
+  /** Stops the engine and closes what the start opened: close(), and a start that fails midway. */
+  const shutdown = async (): Promise<void> => {
+    if (retentionTimer) clearInterval(retentionTimer);
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
+    const stopped = bus.stopDispatching();
+    await sfn.suspend();
+    await stopped;
+    await simulator.close();
+    for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
+    server.closeAllConnections();
+    await serverClosed;
+    store.close();
+    lock.release();
+  };
+
   let recovered: LocalStack['recovered'];
   try {
     register('contactEvents', {
@@ -263,16 +279,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (err) {
     // A workflow file the engine refuses (or a recovery that fails) ends the start: what it opened
     // is closed again, so the caller's process can exit and the file can be opened again.
-    await sfn.suspend().catch(() => undefined);
-    for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await simulator.close();
-    store.close();
-    lock.release();
+    await shutdown();
     throw err;
   }
-  const retentionTimer =
+  retentionTimer =
     retentionSeconds === undefined
       ? undefined
       : setInterval(() => prune(), 1000 * (options.retentionCheckSeconds ?? Math.min(3600, Math.max(1, retentionSeconds / 10)))).unref();
@@ -293,20 +303,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   return {
     url, store, simulator, bus, sfn, steps, arns, recovered, waitForIdle, prune,
-    close: () =>
-      (closing ??= (async () => {
-        if (retentionTimer) clearInterval(retentionTimer);
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve())); // no new connections
-        const stopped = bus.stopDispatching();
-        await sfn.suspend();
-        await stopped;
-        await simulator.close();
-        for (const client of [backends.connect, backends.sfn, backends.events]) client.destroy();
-        server.closeAllConnections();
-        await serverClosed;
-        store.close();
-        lock.release();
-      })()),
+    close: () => (closing ??= shutdown()),
   };
 }
 
