@@ -5,24 +5,22 @@
  * customer view show it FAILED with the execution's error, the failures view counts it and can
  * redrive it, and `chatline resumptions`' table says "FAILED (ledger PLANNED)".
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { formatResumptions } from '../../cli/resumptions';
 import { runDemo } from '../../cli/demo';
-import { LOCAL_REGION } from '../../core/constants';
 import { OpsQuery } from '../../ops/query';
-import { startTestStack } from './local-stack-harness';
+import { startTestStackWithClients } from './local-stack-harness';
 import { customerReturned } from './ops-story';
 
 describe('a return whose execution failed while the ledger says PLANNED', () => {
-  let stack: Awaited<ReturnType<typeof startTestStack>>;
-  let sfn: SFNClient;
+  let env: Awaited<ReturnType<typeof startTestStackWithClients>>;
+  let stack: typeof env.stack;
   let ops: OpsQuery;
   let instanceId: string;
   let contactId: string;
   let outcomeFails = false;
 
   beforeAll(async () => {
-    stack = await startTestStack({
+    env = await startTestStackWithClients({
       steps: (real) => ({
         ...real,
         recordOutcome: async (input) => {
@@ -33,8 +31,8 @@ describe('a return whose execution failed while the ledger says PLANNED', () => 
         },
       }),
     });
-    sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-    ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
+    stack = env.stack;
+    ops = new OpsQuery({ store: stack.store, sfn: env.sfn, resumeChatArn: stack.arns.resumeChat });
     const demo = await runDemo(stack);
     instanceId = demo.instanceId;
     outcomeFails = true;
@@ -42,10 +40,7 @@ describe('a return whose execution failed while the ledger says PLANNED', () => 
     await customerReturned(stack, { instanceId: demo.instanceId, contactId, customerId: 'customer-0001', previousContactId: demo.contacts.C2, rehydration: 'from-segment' });
     outcomeFails = false;
   }, 60_000);
-  afterAll(async () => {
-    sfn.destroy();
-    await stack.dispose();
-  });
+  afterAll(() => env.dispose());
 
   it('is PLANNED in the ledger, its execution FAILED with the error, and the association was made', async () => {
     expect((await stack.store.getResumption(instanceId, contactId))?.value.status).toBe('PLANNED');

@@ -6,13 +6,12 @@
  * VerifyAssociation asks DescribeContact before the ledger says FAILED. So is one whose repeat
  * call, after the first committed and lost its answer, is refused with a terminal error.
  */
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { runDemo } from '../../cli/demo';
 import type { DemoResult } from '../../cli/demo';
-import { LOCAL_REGION } from '../../core/constants';
 import type { LocalStack } from '../../local/stack';
 import { OpsQuery } from '../../ops/query';
-import { startTestStack } from './local-stack-harness';
+import { startTestStackWithClients } from './local-stack-harness';
 import { customerReturned } from './ops-story';
 
 it('records a return throttled past its rounds as FAILED with the reason; a redrive associates it once with the same ClientToken', async () => {
@@ -96,10 +95,10 @@ it("a terminal refusal with no association behind it is FAILED with Connect's an
  */
 async function withDemoStack(
   use: (s: { stack: LocalStack; ops: OpsQuery; demo: DemoResult; customerReturns: () => Promise<string>; statesEntered: (contactId: string) => Promise<string[]> }) => Promise<void>,
-  options: Parameters<typeof startTestStack>[0] = {},
+  options: Parameters<typeof startTestStackWithClients>[0] = {},
 ): Promise<void> {
-  const stack = await startTestStack(options);
-  const sfn = new SFNClient({ endpoint: stack.url, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const env = await startTestStackWithClients(options);
+  const { stack, sfn } = env;
   const ops = new OpsQuery({ store: stack.store, sfn, resumeChatArn: stack.arns.resumeChat });
   try {
     const demo = await runDemo(stack);
@@ -121,7 +120,6 @@ async function withDemoStack(
     };
     await use({ stack, ops, demo, customerReturns, statesEntered });
   } finally {
-    sfn.destroy();
-    await stack.dispose();
+    await env.dispose();
   }
 }
